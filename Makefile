@@ -27,7 +27,7 @@ asan: deps $(ASAN_DIR)/build.ninja
 
 # The main job: until the scenario runner exists, the New START history check.
 demo: release
-	./$(RELEASE_DIR)/detente history --treaty new-start
+	./$(RELEASE_DIR)/bin/detente history --treaty new-start
 
 test: asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600

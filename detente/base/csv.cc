@@ -70,9 +70,9 @@ Result<CsvTable> ParseCsv(std::string_view text, std::string_view file) {
       }
       if (i < text.size() && text[i] != ',' && text[i] != '\n' &&
           text[i] != '\r') {
-        return Status::InvalidArgument(fmt::format(
-            "{}:{}: unexpected '{}' after a closing quote", file, line,
-            text[i]));
+        return Status::InvalidArgument(
+            fmt::format("{}:{}: unexpected '{}' after a closing quote", file,
+                        line, text[i]));
       }
       continue;
     }

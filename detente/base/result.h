@@ -25,17 +25,17 @@ class [[nodiscard]] Result {
  public:
   // Implicit from a value and from a (non-OK) status, so that functions can
   // `return value;` or `return Status::NotFound(...);`.
-  Result(const T& value) : v_(value) {}  // NOLINT(runtime/explicit)
-  Result(T&& value) : v_(std::move(value)) {}  // NOLINT(runtime/explicit)
+  Result(const T& value) : v_(value) {}            // NOLINT(runtime/explicit)
+  Result(T&& value) : v_(std::move(value)) {}      // NOLINT(runtime/explicit)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(runtime/explicit)
     if (std::get<Status>(v_).ok()) {
       v_ = Status::Internal("Result constructed from an OK status");
     }
   }
-  template <typename U,
-            typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                        !std::is_same_v<std::decay_t<U>, T> &&
-                                        !std::is_same_v<std::decay_t<U>, Status>>>
+  template <typename U, typename = std::enable_if_t<
+                            std::is_constructible_v<T, U&&> &&
+                            !std::is_same_v<std::decay_t<U>, T> &&
+                            !std::is_same_v<std::decay_t<U>, Status>>>
   Result(U&& value) : v_(T(std::forward<U>(value))) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -87,8 +87,9 @@ class [[nodiscard]] Result {
 // DETENTE_ASSIGN_OR_RETURN(lhs, expr): evaluates `expr` (a Result<T>); on
 // error returns its status from the enclosing function, otherwise moves the
 // value into `lhs` (which may be a declaration, e.g. `auto x`).
-#define DETENTE_ASSIGN_OR_RETURN(lhs, expr) \
-  DETENTE_ASSIGN_OR_RETURN_IMPL_(DETENTE_CONCAT_(detente_result_, __LINE__), lhs, expr)
+#define DETENTE_ASSIGN_OR_RETURN(lhs, expr)                                  \
+  DETENTE_ASSIGN_OR_RETURN_IMPL_(DETENTE_CONCAT_(detente_result_, __LINE__), \
+                                 lhs, expr)
 #define DETENTE_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                   \
   if (!tmp.ok()) return tmp.status();                  \

@@ -23,14 +23,14 @@ namespace detente {
 // values of existing entries.
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,  // the caller's input is malformed
-  kNotFound = 2,         // a named thing does not exist
-  kAlreadyExists = 3,    // a unique thing was given twice
+  kInvalidArgument = 1,     // the caller's input is malformed
+  kNotFound = 2,            // a named thing does not exist
+  kAlreadyExists = 3,       // a unique thing was given twice
   kFailedPrecondition = 4,  // the request is well formed but not allowed now
-  kOutOfRange = 5,       // an index or date beyond what exists
-  kCorruption = 6,       // stored data is damaged
-  kIOError = 7,          // the operating system refused
-  kPermissionDenied = 8,  // e.g. a key file readable by others
+  kOutOfRange = 5,          // an index or date beyond what exists
+  kCorruption = 6,          // stored data is damaged
+  kIOError = 7,             // the operating system refused
+  kPermissionDenied = 8,    // e.g. a key file readable by others
   kUnimplemented = 9,
   kInternal = 10,  // a bug in detente
 };

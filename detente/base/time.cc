@@ -137,15 +137,16 @@ std::string Instant::ToString() const {
 }
 
 TreatyYear NthTreatyYear(Date entry_into_force, int number) {
-  return TreatyYear{number, {entry_into_force.AddYears(number - 1),
-                             entry_into_force.AddYears(number)}};
+  return TreatyYear{number,
+                    {entry_into_force.AddYears(number - 1),
+                     entry_into_force.AddYears(number)}};
 }
 
 Result<TreatyYear> TreatyYearOf(Date entry_into_force, Date d) {
   if (d < entry_into_force) {
-    return Status::OutOfRange(fmt::format(
-        "{} is before entry into force ({})", d.ToString(),
-        entry_into_force.ToString()));
+    return Status::OutOfRange(fmt::format("{} is before entry into force ({})",
+                                          d.ToString(),
+                                          entry_into_force.ToString()));
   }
   int n = d.year() - entry_into_force.year();  // estimate; at most one off
   if (n < 1) n = 1;
@@ -155,8 +156,9 @@ Result<TreatyYear> TreatyYearOf(Date entry_into_force, Date d) {
 }
 
 Period NthPeriod(Date first_start, int months, int index) {
-  return Period{index, {first_start.AddMonths(months * index),
-                        first_start.AddMonths(months * (index + 1))}};
+  return Period{index,
+                {first_start.AddMonths(months * index),
+                 first_start.AddMonths(months * (index + 1))}};
 }
 
 Result<Period> PeriodContaining(Date first_start, int months, Date d) {
@@ -168,8 +170,8 @@ Result<Period> PeriodContaining(Date first_start, int months, Date d) {
         fmt::format("{} is before the first period, which starts {}",
                     d.ToString(), first_start.ToString()));
   }
-  int elapsed = (d.year() - first_start.year()) * 12 +
-                (d.month() - first_start.month());
+  int elapsed =
+      (d.year() - first_start.year()) * 12 + (d.month() - first_start.month());
   int index = elapsed / months;
   if (index > 0 && NthPeriod(first_start, months, index).range.start > d) {
     --index;

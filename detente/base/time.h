@@ -62,7 +62,9 @@ class Instant {
 
   static constexpr Instant FromUnixSeconds(int64_t s) { return Instant(s); }
   // Midnight GMT at the start of `d`.
-  static Instant StartOf(Date d) { return Instant(d.days_since_epoch() * 86400); }
+  static Instant StartOf(Date d) {
+    return Instant(d.days_since_epoch() * 86400);
+  }
   // "YYYY-MM-DDTHH:MM:SSZ" (a 'z', a space for 'T', or "+00:00" are
   // accepted; other offsets are refused: treaty times are GMT), or a bare
   // date meaning its midnight.

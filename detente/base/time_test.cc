@@ -18,15 +18,17 @@ TEST(DateTest, ParseAndPrintRoundTrip) {
 }
 
 TEST(DateTest, RejectsMalformedAndImpossibleDates) {
-  for (const char* bad : {"2011-2-5", "2011/02/05", "", "20110205",
-                          "2011-02-05x", "2023-02-29", "2011-13-01",
-                          "2011-04-31", "0000-01-01", "2011-00-10"}) {
+  for (const char* bad :
+       {"2011-2-5", "2011/02/05", "", "20110205", "2011-02-05x", "2023-02-29",
+        "2011-13-01", "2011-04-31", "0000-01-01", "2011-00-10"}) {
     Result<Date> r = Date::Parse(bad);
     EXPECT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
   }
-  EXPECT_NE(Date::Parse("2023-02-29").status().message().find(
-                "not a day of the calendar"),
+  EXPECT_NE(Date::Parse("2023-02-29")
+                .status()
+                .message()
+                .find("not a day of the calendar"),
             std::string_view::npos);
 }
 
@@ -58,9 +60,9 @@ TEST(InstantTest, ParseGmtOnly) {
   EXPECT_EQ(Instant::Parse("2022-11-28 12:30:05+00:00")->ToString(),
             "2022-11-28T12:30:05Z");
   EXPECT_FALSE(Instant::Parse("2022-11-28T12:30:05+03:00").ok());
-  EXPECT_NE(Instant::Parse("2022-11-28T12:30:05").status().message().find(
-                "GMT"),
-            std::string_view::npos);
+  EXPECT_NE(
+      Instant::Parse("2022-11-28T12:30:05").status().message().find("GMT"),
+      std::string_view::npos);
   EXPECT_FALSE(Instant::Parse("2022-11-28T24:00:00Z").ok());
   EXPECT_FALSE(Instant::Parse("2022-11-28T1:00:00Z").ok());
 }
