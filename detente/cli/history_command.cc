@@ -181,7 +181,9 @@ int RunHistory(const CommonOptions& common, const HistoryOptions& opts,
     first = false;
   }
   io.out << t.Render() << "\n";
-  for (const auto& [party, tl] : tally) {
+  for (const treaty::Party& p : spec->parties) {
+    const Tally& tl = tally[p.code];
+    const std::string& party = p.code;
     io.out << fmt::format(
         "{}: {} binding figures checked, {} within, {} over; {} not "
         "published\n",

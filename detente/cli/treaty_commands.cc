@@ -29,6 +29,22 @@ std::string Status(const treaty::Spec& s) {
   return "in force";
 }
 
+// The rule's phrase with a parameter's value shown in place of its name, and
+// the parameter named after it: "within 5 days after event (param x, not
+// public)".
+std::string DeadlineText(const treaty::Spec& s, const treaty::DeadlineRule& r) {
+  std::string text = r.ToString();
+  if (r.parameter.empty()) return text;
+  std::string ref = "param:" + r.parameter;
+  size_t pos = text.find(ref);
+  if (pos != std::string::npos) {
+    text.replace(pos, ref.size(), std::to_string(r.amount));
+  }
+  const treaty::Parameter* p = s.FindParameter(r.parameter);
+  return text + " (param " + r.parameter +
+         (p != nullptr && !p->is_public ? ", not public)" : ")");
+}
+
 void ShowSpec(const treaty::Spec& s, std::ostream& out) {
   out << s.short_name << (s.hypothetical ? "  [HYPOTHETICAL]" : "") << "\n"
       << s.name << "\n";
@@ -85,7 +101,7 @@ void ShowSpec(const treaty::Spec& s, std::ostream& out) {
     TextTable notes({"code", "name", "deadline"});
     for (const auto& n : s.notifications) {
       notes.AddRow({n.code, n.name,
-                    n.deadline ? n.deadline->ToString() : "no deadline"});
+                    n.deadline ? DeadlineText(s, *n.deadline) : "no deadline"});
     }
     out << notes.Render();
   }

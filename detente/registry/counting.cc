@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "fmt/format.h"
 
@@ -101,47 +102,107 @@ bool Matches(const treaty::Term& term, const Item& item) {
   return true;
 }
 
+namespace {
+
+// Adds `item` to `tc` under `term`, honouring `first`/`then`.
+Status Accumulate(const treaty::Term& term, const Item& item, TermCount& tc) {
+  bool beyond_first = term.first && tc.items >= *term.first;
+  ++tc.items;
+  // Beyond the first N with no `then`, an item adds nothing.
+  const Weight* w =
+      beyond_first ? (term.then ? &*term.then : nullptr) : &term.weight;
+  if (w == nullptr) return Status::Ok();
+  DETENTE_ASSIGN_OR_RETURN(int64_t v, WeightOf(*w, item));
+  tc.value += v;
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Aggregate> Count(const treaty::Limit& limit, const ItemSet& items,
                         std::string_view party) {
   Aggregate agg;
   agg.limit_id = limit.id;
   agg.party = std::string(party);
-  for (size_t t = 0; t < limit.terms.size(); ++t) {
-    const treaty::Term& term = limit.terms[t];
-    TermCount tc;
-    tc.term_index = t;
-    // items() iterates in identifier order, which `first` relies on.
-    for (const auto& [id, item] : items.items()) {
-      if (item.party != party || !Matches(term, item)) continue;
-      bool beyond_first = term.first && tc.items >= *term.first;
-      ++tc.items;
-      // Beyond the first N with no `then`, an item adds nothing.
-      const Weight* w =
-          beyond_first ? (term.then ? &*term.then : nullptr) : &term.weight;
-      if (w == nullptr) continue;
-      DETENTE_ASSIGN_OR_RETURN(int64_t v, WeightOf(*w, item));
-      tc.value += v;
+  agg.terms.resize(limit.terms.size());
+  for (size_t t = 0; t < limit.terms.size(); ++t) agg.terms[t].term_index = t;
+  // items() iterates in identifier order, which `first` relies on.
+  for (const auto& [id, item] : items.items()) {
+    if (item.party != party) continue;
+    for (size_t t = 0; t < limit.terms.size(); ++t) {
+      if (!Matches(limit.terms[t], item)) continue;
+      DETENTE_RETURN_IF_ERROR(Accumulate(limit.terms[t], item, agg.terms[t]));
     }
-    agg.value += tc.value;
-    agg.terms.push_back(tc);
   }
+  for (const TermCount& tc : agg.terms) agg.value += tc.value;
   return agg;
+}
+
+Result<std::vector<Aggregate>> CountAll(const treaty::Spec& spec,
+                                        const ItemSet& items) {
+  // One pass over the items: each item is offered only to the terms of its
+  // category, and accumulated per (limit, party, term).
+  struct Slot {
+    size_t limit;
+    size_t term;
+  };
+  std::map<std::string, std::vector<Slot>, std::less<>> by_category;
+  for (size_t l = 0; l < spec.limits.size(); ++l) {
+    for (size_t t = 0; t < spec.limits[l].terms.size(); ++t) {
+      by_category[spec.limits[l].terms[t].category].push_back({l, t});
+    }
+  }
+  std::map<std::string, size_t, std::less<>> party_index;
+  for (size_t p = 0; p < spec.parties.size(); ++p) {
+    party_index[spec.parties[p].code] = p;
+  }
+  // acc[limit][party] is the aggregate of that limit for that party.
+  std::vector<std::vector<Aggregate>> acc(spec.limits.size());
+  for (size_t l = 0; l < spec.limits.size(); ++l) {
+    for (const treaty::Party& party : spec.parties) {
+      Aggregate a;
+      a.limit_id = spec.limits[l].id;
+      a.party = party.code;
+      a.terms.resize(spec.limits[l].terms.size());
+      for (size_t t = 0; t < a.terms.size(); ++t) a.terms[t].term_index = t;
+      acc[l].push_back(std::move(a));
+    }
+  }
+  for (const auto& [id, item] : items.items()) {
+    auto slots = by_category.find(item.category);
+    auto p = party_index.find(item.party);
+    if (slots == by_category.end() || p == party_index.end()) continue;
+    for (const Slot& slot : slots->second) {
+      const treaty::Term& term = spec.limits[slot.limit].terms[slot.term];
+      if (!Matches(term, item)) continue;
+      DETENTE_RETURN_IF_ERROR(
+          Accumulate(term, item, acc[slot.limit][p->second].terms[slot.term]));
+    }
+  }
+  std::vector<Aggregate> out;
+  for (size_t l = 0; l < spec.limits.size(); ++l) {
+    for (size_t p = 0; p < spec.parties.size(); ++p) {
+      if (!spec.limits[l].AppliesTo(spec.parties[p].code)) continue;
+      Aggregate& a = acc[l][p];
+      for (const TermCount& tc : a.terms) a.value += tc.value;
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
 }
 
 Result<std::vector<LimitCheck>> CheckAll(const treaty::Spec& spec,
                                          const ItemSet& items, Date at) {
+  DETENTE_ASSIGN_OR_RETURN(std::vector<Aggregate> aggs, CountAll(spec, items));
   std::vector<LimitCheck> out;
-  for (const treaty::Limit& limit : spec.limits) {
-    for (const treaty::Party& party : spec.parties) {
-      if (!limit.AppliesTo(party.code)) continue;
-      DETENTE_ASSIGN_OR_RETURN(Aggregate agg, Count(limit, items, party.code));
-      LimitCheck c;
-      c.state = Evaluate(spec, limit, agg.value, at);
-      c.binding = spec.Binds(limit, at);
-      if (limit.max) c.headroom = *limit.max - agg.value;
-      c.aggregate = std::move(agg);
-      out.push_back(std::move(c));
-    }
+  for (Aggregate& agg : aggs) {
+    const treaty::Limit& limit = *spec.FindLimit(agg.limit_id);
+    LimitCheck c;
+    c.state = Evaluate(spec, limit, agg.value, at);
+    c.binding = spec.Binds(limit, at);
+    if (limit.max) c.headroom = *limit.max - agg.value;
+    c.aggregate = std::move(agg);
+    out.push_back(std::move(c));
   }
   return out;
 }

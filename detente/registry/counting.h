@@ -62,6 +62,11 @@ bool Matches(const treaty::Term& term, const Item& item);
 Result<Aggregate> Count(const treaty::Limit& limit, const ItemSet& items,
                         std::string_view party);
 
+// Every limit's aggregate for every party it applies to, in spec order
+// (limits outer, parties inner), in one pass over the items.
+Result<std::vector<Aggregate>> CountAll(const treaty::Spec& spec,
+                                        const ItemSet& items);
+
 struct LimitCheck {
   Aggregate aggregate;
   LimitState state = LimitState::kInformational;
