@@ -1,0 +1,764 @@
+#include "detente/ledger/log_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstring>
+#include <utility>
+
+#include "detente/ledger/tile_memory_store.h"
+#include "fmt/format.h"
+
+namespace detente::ledger {
+namespace {
+
+// Rows are keyed by (tree level << 56) | row index: levels fit in 6 bits and
+// a tree of 2^64 leaves has fewer than 2^56 rows at any level.
+int64_t RowId(int level, uint64_t index) {
+  return static_cast<int64_t>((static_cast<uint64_t>(level) << 56) | index);
+}
+
+// Maps an SQLite result code to a Status saying what we were doing.
+Status SqlError(sqlite3* db, int rc, std::string_view doing) {
+  std::string msg = fmt::format("{}: {} ({})", doing,
+                                db ? sqlite3_errmsg(db) : sqlite3_errstr(rc),
+                                sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    return Status::Corruption(msg);
+  }
+  if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR ||
+      primary == SQLITE_FULL || primary == SQLITE_READONLY) {
+    return Status::IOError(msg);
+  }
+  return Status::Internal(msg);
+}
+
+// A prepared statement that finalises itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Status status(std::string_view doing) const {
+    return rc_ == SQLITE_OK ? Status::Ok() : SqlError(db_, rc_, doing);
+  }
+  sqlite3_stmt* get() { return stmt_; }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, const void* data, size_t n) {
+    sqlite3_bind_blob(stmt_, i, data, static_cast<int>(n), SQLITE_TRANSIENT);
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int Step() { return sqlite3_step(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(
+                   reinterpret_cast<const char*>(p),
+                   static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  std::span<const uint8_t> Blob(int col) {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return {static_cast<const uint8_t*>(p), static_cast<size_t>(n)};
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+Status Exec(sqlite3* db, const char* sql, std::string_view doing) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    Status s = SqlError(db, rc, doing);
+    return Status(s.code(), fmt::format("{}: {}", doing, msg));
+  }
+  return Status::Ok();
+}
+
+Result<Hash> HashFromBlob(std::span<const uint8_t> b, std::string_view what) {
+  return HashFromBytes(b, what);
+}
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+CREATE TABLE entries (
+  idx  INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+) STRICT;
+CREATE TABLE tile_rows (
+  id     INTEGER PRIMARY KEY,
+  hashes BLOB NOT NULL
+) STRICT;
+CREATE TABLE checkpoints (
+  size INTEGER PRIMARY KEY,
+  root BLOB NOT NULL,
+  note TEXT NOT NULL
+) STRICT;
+CREATE TABLE cosigned (
+  origin TEXT NOT NULL,
+  size   INTEGER NOT NULL,
+  root   BLOB NOT NULL,
+  note   TEXT NOT NULL,
+  PRIMARY KEY (origin, size)
+) STRICT;
+)sql";
+
+Result<sqlite3*> OpenDb(const std::string& path, bool create) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+              (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = SqlError(db, rc, fmt::format("opening {}", path));
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
+}  // namespace
+
+struct LogStore::Writer {
+  std::span<const std::string> batch;  // entries of an AppendBatch call
+  std::span<const uint8_t> single;     // or one entry
+  size_t count() const { return batch.empty() ? 1 : batch.size(); }
+  uint64_t first_index = 0;
+  Status status;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+LogStore::LogStore(std::string path, sqlite3* db)
+    : path_(std::move(path)), db_(db) {}
+
+LogStore::~LogStore() { sqlite3_close(db_); }
+
+Result<std::unique_ptr<LogStore>> LogStore::Create(
+    const std::string& path, std::string_view origin,
+    std::string_view verifier_key) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    return Status::AlreadyExists(
+        fmt::format("{}: already exists; a log is created once", path));
+  }
+  if (origin.empty()) return Status::InvalidArgument("empty log origin");
+  DETENTE_ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, /*create=*/true));
+  std::unique_ptr<LogStore> store(new LogStore(path, db));
+  DETENTE_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "enabling WAL"));
+  DETENTE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "creating the schema"));
+  DETENTE_RETURN_IF_ERROR(Exec(db, kSchema, "creating the schema"));
+  {
+    Stmt ins(db, "INSERT INTO meta(key, value) VALUES (?1, ?2)");
+    DETENTE_RETURN_IF_ERROR(ins.status("creating the schema"));
+    std::pair<const char*, std::string> rows[] = {
+        {"origin", std::string(origin)},
+        {"verifier_key", std::string(verifier_key)},
+        {"row_stride", std::to_string(TileLayout().row_stride)},
+        {"format", "detente log; docs/log-format.md"}};
+    for (const auto& [k, v] : rows) {
+      ins.Reset();
+      ins.Bind(1, std::string_view(k));
+      ins.Bind(2, std::string_view(v));
+      int rc = ins.Step();
+      if (rc != SQLITE_DONE) return SqlError(db, rc, "writing metadata");
+    }
+  }
+  DETENTE_RETURN_IF_ERROR(
+      Exec(db, fmt::format("PRAGMA user_version={}", kLogSchemaVersion).c_str(),
+           "setting the schema version"));
+  DETENTE_RETURN_IF_ERROR(Exec(db, "COMMIT", "creating the schema"));
+  DETENTE_RETURN_IF_ERROR(store->Load());
+  return store;
+}
+
+Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::NotFound(fmt::format("{}: no such log", path));
+  }
+  DETENTE_ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, /*create=*/false));
+  std::unique_ptr<LogStore> store(new LogStore(path, db));
+  DETENTE_RETURN_IF_ERROR(store->Load());
+  DETENTE_RETURN_IF_ERROR(store->CheckTail());
+  return store;
+}
+
+Status LogStore::Load() {
+  DETENTE_RETURN_IF_ERROR(Exec(db_, "PRAGMA journal_mode=WAL", "opening"));
+  // FULL: in WAL mode, every commit fsyncs the WAL before returning, which
+  // is what makes an acknowledged append durable.
+  DETENTE_RETURN_IF_ERROR(Exec(db_, "PRAGMA synchronous=FULL", "opening"));
+  {
+    Stmt v(db_, "PRAGMA user_version");
+    DETENTE_RETURN_IF_ERROR(v.status("reading the schema version"));
+    int rc = v.Step();
+    if (rc != SQLITE_ROW)
+      return SqlError(db_, rc, "reading the schema version");
+    int64_t version = v.Int(0);
+    if (version != kLogSchemaVersion) {
+      return Status::FailedPrecondition(fmt::format(
+          "{}: schema version {} (this detente reads version {}); not a "
+          "detente log or from another release",
+          path_, version, kLogSchemaVersion));
+    }
+  }
+  {
+    Stmt m(db_, "SELECT key, value FROM meta");
+    DETENTE_RETURN_IF_ERROR(m.status("reading metadata"));
+    int rc;
+    while ((rc = m.Step()) == SQLITE_ROW) {
+      std::string k = m.Text(0);
+      if (k == "origin") origin_ = m.Text(1);
+      if (k == "verifier_key") verifier_key_ = m.Text(1);
+      if (k == "row_stride") layout_.row_stride = std::stoi(m.Text(1));
+    }
+    if (rc != SQLITE_DONE) return SqlError(db_, rc, "reading metadata");
+    if (origin_.empty()) {
+      return Status::Corruption(
+          fmt::format("{}: no origin in metadata", path_));
+    }
+    DETENTE_RETURN_IF_ERROR(layout_.Validate());
+  }
+  uint64_t count = 0;
+  {
+    Stmt c(db_, "SELECT count(*), coalesce(max(idx), -1) FROM entries");
+    DETENTE_RETURN_IF_ERROR(c.status("counting entries"));
+    int rc = c.Step();
+    if (rc != SQLITE_ROW) return SqlError(db_, rc, "counting entries");
+    int64_t n = c.Int(0), max = c.Int(1);
+    if (max != n - 1) {
+      return Status::Corruption(fmt::format(
+          "{}: {} entries but the highest index is {}: entries are missing",
+          path_, n, max));
+    }
+    count = static_cast<uint64_t>(n);
+  }
+  DETENTE_ASSIGN_OR_RETURN(builder_,
+                           TileBuilder::Resume(*this, count, layout_));
+  return Status::Ok();
+}
+
+Status LogStore::CheckTail() {
+  DETENTE_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> cp,
+                           LatestCheckpoint());
+  uint64_t n = size();
+  uint64_t from = 0;
+  if (cp) {
+    if (cp->size > n) {
+      return Status::Corruption(fmt::format(
+          "{}: the last signed checkpoint has size {} but the log holds {} "
+          "entries: entries from index {} are missing",
+          path_, cp->size, n, n));
+    }
+    Result<MerkleTreeView> view = View(cp->size);
+    if (!view.ok()) return view.status().WithContext(path_);
+    if (view->root() != cp->root) {
+      return Status::Corruption(fmt::format(
+          "{}: the tree at size {} has root {} but the signed checkpoint "
+          "says {}; run 'detente log verify' to find the first bad index",
+          path_, cp->size, HashToHex(view->root()), HashToHex(cp->root)));
+    }
+    from = cp->size;
+  }
+  // Entries after the checkpoint must hash to the stored leaf hashes.
+  Stmt s(db_, "SELECT idx, data FROM entries WHERE idx >= ?1 ORDER BY idx");
+  DETENTE_RETURN_IF_ERROR(s.status("checking the tail"));
+  s.Bind(1, static_cast<int64_t>(from));
+  int rc;
+  uint64_t expect = from;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    uint64_t idx = static_cast<uint64_t>(s.Int(0));
+    if (idx != expect) {
+      return Status::Corruption(
+          fmt::format("{}: entry {} is missing", path_, expect));
+    }
+    Hash leaf = HashLeaf(s.Blob(1));
+    Hash stored{};
+    DETENTE_RETURN_IF_ERROR(ReadHashes(0, idx / kTileWidth,
+                                       static_cast<int>(idx % kTileWidth),
+                                       std::span<Hash>(&stored, 1)));
+    if (leaf != stored) {
+      return Status::Corruption(fmt::format(
+          "{}: entry {} does not hash to the stored leaf hash", path_, idx));
+    }
+    ++expect;
+  }
+  if (rc != SQLITE_DONE) {
+    return SqlError(db_, rc,
+                    fmt::format("{}: reading entry {}", path_, expect));
+  }
+  return Status::Ok();
+}
+
+Status LogStore::ValidateEntry(std::span<const uint8_t> entry) const {
+  if (entry.empty()) {
+    return Status::InvalidArgument("empty entry: a log entry has content");
+  }
+  if (entry.size() > kMaxEntryBytes) {
+    return Status::InvalidArgument(
+        fmt::format("entry of {} bytes exceeds the limit of {} bytes",
+                    entry.size(), kMaxEntryBytes));
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> LogStore::Append(std::string_view entry) {
+  return Append(std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(entry.data()), entry.size()));
+}
+
+Result<uint64_t> LogStore::Append(std::span<const uint8_t> entry) {
+  DETENTE_RETURN_IF_ERROR(ValidateEntry(entry));
+  Writer w;
+  w.single = entry;
+  std::unique_lock<std::mutex> ql(queue_mu_);
+  queue_.push_back(&w);
+  while (!w.done && queue_.front() != &w) w.cv.wait(ql);
+  if (w.done) {
+    if (!w.status.ok()) return w.status;
+    return w.first_index;
+  }
+  // This writer leads: commit it with whatever else is queued.
+  std::vector<Writer*> group;
+  size_t n = 0;
+  for (Writer* x : queue_) {
+    if (!group.empty() && n + x->count() > kMaxGroupEntries) break;
+    group.push_back(x);
+    n += x->count();
+  }
+  ql.unlock();
+  Status s = WriteBatch(group);
+  ql.lock();
+  for (Writer* x : group) {
+    queue_.pop_front();
+    x->status = s;
+    x->done = true;
+    if (x != &w) x->cv.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  if (!s.ok()) return s;
+  return w.first_index;
+}
+
+Result<uint64_t> LogStore::AppendBatch(std::span<const std::string> entries) {
+  if (entries.empty()) return Status::InvalidArgument("no entries to append");
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Status s = ValidateEntry(std::span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(entries[i].data()),
+        entries[i].size()));
+    if (!s.ok()) return s.WithContext(fmt::format("entry {} of the batch", i));
+  }
+  Writer w;
+  w.batch = entries;
+  std::unique_lock<std::mutex> ql(queue_mu_);
+  queue_.push_back(&w);
+  while (queue_.front() != &w) w.cv.wait(ql);
+  ql.unlock();
+  // A batch commits alone, however large: it is all or nothing.
+  Writer* group[] = {&w};
+  Status s = WriteBatch(group);
+  ql.lock();
+  queue_.pop_front();
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  if (!s.ok()) return s;
+  return w.first_index;
+}
+
+Status LogStore::WriteBatch(std::span<Writer* const> batch) {
+  std::lock_guard<std::mutex> l(mu_);
+  TileBuilder saved = builder_;  // restored if the transaction fails
+  auto fail = [&](Status s) {
+    Exec(db_, "ROLLBACK", "rolling back").IgnoreError();
+    builder_ = std::move(saved);
+    return s;
+  };
+  DETENTE_RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", "starting an append"));
+  Stmt ins(db_, "INSERT INTO entries(idx, data) VALUES (?1, ?2)");
+  if (Status s = ins.status("appending"); !s.ok()) return fail(s);
+  auto put = [&](std::span<const uint8_t> e) -> Status {
+    uint64_t idx = builder_.size();
+    ins.Reset();
+    ins.Bind(1, static_cast<int64_t>(idx));
+    ins.BindBlob(2, e.data(), e.size());
+    int rc = ins.Step();
+    if (rc != SQLITE_DONE) {
+      return SqlError(db_, rc, fmt::format("appending entry {}", idx));
+    }
+    builder_.Append(HashLeaf(e));
+    return Status::Ok();
+  };
+  for (Writer* w : batch) {
+    w->first_index = builder_.size();
+    if (w->batch.empty()) {
+      if (Status s = put(w->single); !s.ok()) return fail(s);
+    } else {
+      for (const std::string& e : w->batch) {
+        Status s = put(std::span<const uint8_t>(
+            reinterpret_cast<const uint8_t*>(e.data()), e.size()));
+        if (!s.ok()) return fail(s);
+      }
+    }
+  }
+  Stmt row(db_, "INSERT OR REPLACE INTO tile_rows(id, hashes) VALUES (?1, ?2)");
+  if (Status s = row.status("writing tiles"); !s.ok()) return fail(s);
+  for (const TileRow& r : builder_.TakeRows()) {
+    row.Reset();
+    row.Bind(1, RowId(r.tree_level, r.index));
+    row.BindBlob(2, r.hashes.data(), r.hashes.size() * kHashSize);
+    int rc = row.Step();
+    if (rc != SQLITE_DONE) return fail(SqlError(db_, rc, "writing tiles"));
+  }
+  int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return fail(SqlError(db_, rc, "committing an append"));
+  return Status::Ok();
+}
+
+uint64_t LogStore::size() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return builder_.size();
+}
+
+Hash LogStore::root() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return builder_.Root();
+}
+
+Result<std::string> LogStore::Entry(uint64_t index) const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (index >= builder_.size()) {
+    return Status::OutOfRange(
+        fmt::format("index {} is beyond the log, which holds {} entries", index,
+                    builder_.size()));
+  }
+  Stmt s(db_, "SELECT data FROM entries WHERE idx = ?1");
+  DETENTE_RETURN_IF_ERROR(s.status("reading an entry"));
+  s.Bind(1, static_cast<int64_t>(index));
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) {
+    return Status::Corruption(fmt::format("entry {} is missing", index));
+  }
+  if (rc != SQLITE_ROW) {
+    return SqlError(db_, rc, fmt::format("reading entry {}", index));
+  }
+  std::span<const uint8_t> b = s.Blob(0);
+  std::string data(reinterpret_cast<const char*>(b.data()), b.size());
+  // Never serve an entry the tree does not vouch for.
+  Hash stored{};
+  DETENTE_RETURN_IF_ERROR(ReadHashesLocked(0, index / kTileWidth,
+                                           static_cast<int>(index % kTileWidth),
+                                           std::span<Hash>(&stored, 1)));
+  if (HashLeaf(data) != stored) {
+    return Status::Corruption(fmt::format(
+        "{}: entry {} does not hash to the stored leaf hash; run 'detente "
+        "log verify'",
+        path_, index));
+  }
+  return data;
+}
+
+Status LogStore::ReadRow(int level, uint64_t index,
+                         std::vector<Hash>* row) const {
+  Stmt s(db_, "SELECT hashes FROM tile_rows WHERE id = ?1");
+  DETENTE_RETURN_IF_ERROR(s.status("reading tiles"));
+  s.Bind(1, RowId(level, index));
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) {
+    return Status::NotFound(fmt::format(
+        "tile row (level {}, index {}) is not stored", level, index));
+  }
+  if (rc != SQLITE_ROW) return SqlError(db_, rc, "reading tiles");
+  std::span<const uint8_t> b = s.Blob(0);
+  if (b.size() % kHashSize != 0 || b.empty() ||
+      b.size() > kTileWidth * kHashSize) {
+    return Status::Corruption(fmt::format(
+        "tile row (level {}, index {}) has {} bytes, not a whole number of "
+        "hashes",
+        level, index, b.size()));
+  }
+  row->resize(b.size() / kHashSize);
+  std::memcpy(row->data(), b.data(), b.size());
+  return Status::Ok();
+}
+
+Status LogStore::ReadHashes(int tree_level, uint64_t row_index, int first,
+                            std::span<Hash> out) {
+  std::lock_guard<std::mutex> l(mu_);
+  return ReadHashesLocked(tree_level, row_index, first, out);
+}
+
+Status LogStore::ReadHashesLocked(int tree_level, uint64_t row_index, int first,
+                                  std::span<Hash> out) const {
+  Stmt s(db_, "SELECT hashes FROM tile_rows WHERE id = ?1");
+  DETENTE_RETURN_IF_ERROR(s.status("reading tiles"));
+  s.Bind(1, RowId(tree_level, row_index));
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) {
+    return Status::NotFound(fmt::format(
+        "tile row (level {}, index {}) is not stored", tree_level, row_index));
+  }
+  if (rc != SQLITE_ROW) return SqlError(db_, rc, "reading tiles");
+  std::span<const uint8_t> b = s.Blob(0);
+  size_t begin = static_cast<size_t>(first) * kHashSize;
+  size_t bytes = out.size() * kHashSize;
+  if (b.size() % kHashSize != 0 || begin + bytes > b.size()) {
+    return Status::NotFound(fmt::format(
+        "tile row (level {}, index {}) holds {} hashes, fewer than {}",
+        tree_level, row_index, b.size() / kHashSize,
+        static_cast<size_t>(first) + out.size()));
+  }
+  std::memcpy(out.data(), b.data() + begin, bytes);
+  return Status::Ok();
+}
+
+Result<MerkleTreeView> LogStore::View(uint64_t tree_size) {
+  if (tree_size > size()) {
+    return Status::OutOfRange(
+        fmt::format("size {} is beyond the log, which holds {} entries",
+                    tree_size, size()));
+  }
+  return MerkleTreeView::Open(this, tree_size, layout_);
+}
+
+Result<MerkleTreeView> LogStore::View() { return View(size()); }
+
+Result<std::optional<StoredCheckpoint>> LogStore::LatestCheckpoint() const {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_,
+         "SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1");
+  DETENTE_RETURN_IF_ERROR(s.status("reading checkpoints"));
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredCheckpoint>();
+  if (rc != SQLITE_ROW) return SqlError(db_, rc, "reading checkpoints");
+  StoredCheckpoint cp;
+  cp.origin = origin_;
+  cp.size = static_cast<uint64_t>(s.Int(0));
+  DETENTE_ASSIGN_OR_RETURN(cp.root, HashFromBlob(s.Blob(1), "checkpoint root"));
+  cp.note = s.Text(2);
+  return std::optional<StoredCheckpoint>(std::move(cp));
+}
+
+Status LogStore::SaveCheckpoint(const StoredCheckpoint& cp) {
+  if (cp.origin != origin_) {
+    return Status::InvalidArgument(fmt::format(
+        "checkpoint of origin '{}' given to log '{}'", cp.origin, origin_));
+  }
+  DETENTE_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> last,
+                           LatestCheckpoint());
+  if (last && cp.size < last->size) {
+    return Status::FailedPrecondition(fmt::format(
+        "refusing to record a checkpoint of size {}: size {} was already "
+        "signed",
+        cp.size, last->size));
+  }
+  if (last && cp.size == last->size && cp.root != last->root) {
+    return Status::FailedPrecondition(fmt::format(
+        "refusing to record a second root for size {} (equivocation)",
+        cp.size));
+  }
+  DETENTE_ASSIGN_OR_RETURN(MerkleTreeView view, View(cp.size));
+  if (view.root() != cp.root) {
+    return Status::FailedPrecondition(fmt::format(
+        "refusing to record a checkpoint whose root {} is not the tree's "
+        "root {} at size {}",
+        HashToHex(cp.root), HashToHex(view.root()), cp.size));
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_,
+         "INSERT OR REPLACE INTO checkpoints(size, root, note) VALUES (?1, ?2, "
+         "?3)");
+  DETENTE_RETURN_IF_ERROR(s.status("recording a checkpoint"));
+  s.Bind(1, static_cast<int64_t>(cp.size));
+  s.BindBlob(2, cp.root.data(), cp.root.size());
+  s.Bind(3, cp.note);
+  int rc = s.Step();
+  if (rc != SQLITE_DONE) return SqlError(db_, rc, "recording a checkpoint");
+  return Status::Ok();
+}
+
+Result<std::optional<StoredCheckpoint>> LogStore::LastCosigned(
+    std::string_view origin) const {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_,
+         "SELECT size, root, note FROM cosigned WHERE origin = ?1 ORDER BY "
+         "size DESC LIMIT 1");
+  DETENTE_RETURN_IF_ERROR(s.status("reading cosigned checkpoints"));
+  s.Bind(1, origin);
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredCheckpoint>();
+  if (rc != SQLITE_ROW)
+    return SqlError(db_, rc, "reading cosigned checkpoints");
+  StoredCheckpoint cp;
+  cp.origin = std::string(origin);
+  cp.size = static_cast<uint64_t>(s.Int(0));
+  DETENTE_ASSIGN_OR_RETURN(cp.root, HashFromBlob(s.Blob(1), "cosigned root"));
+  cp.note = s.Text(2);
+  return std::optional<StoredCheckpoint>(std::move(cp));
+}
+
+Status LogStore::SaveCosigned(const StoredCheckpoint& cp) {
+  DETENTE_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> last,
+                           LastCosigned(cp.origin));
+  if (last && cp.size < last->size) {
+    return Status::FailedPrecondition(fmt::format(
+        "refusing to cosign size {} of '{}': size {} was already cosigned",
+        cp.size, cp.origin, last->size));
+  }
+  if (last && cp.size == last->size && cp.root != last->root) {
+    return Status::FailedPrecondition(fmt::format(
+        "'{}' signed two roots for size {}: {} (cosigned) and {}", cp.origin,
+        cp.size, HashToHex(last->root), HashToHex(cp.root)));
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_,
+         "INSERT OR REPLACE INTO cosigned(origin, size, root, note) VALUES "
+         "(?1, ?2, ?3, ?4)");
+  DETENTE_RETURN_IF_ERROR(s.status("recording a cosignature"));
+  s.Bind(1, cp.origin);
+  s.Bind(2, static_cast<int64_t>(cp.size));
+  s.BindBlob(3, cp.root.data(), cp.root.size());
+  s.Bind(4, cp.note);
+  int rc = s.Step();
+  if (rc != SQLITE_DONE) return SqlError(db_, rc, "recording a cosignature");
+  return Status::Ok();
+}
+
+Status LogStore::Verify(const std::function<void(uint64_t)>& progress) const {
+  uint64_t n = size();
+  MemoryTileStore recomputed;
+  TileBuilder fresh(layout_);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Stmt s(db_, "SELECT idx, data FROM entries ORDER BY idx");
+    DETENTE_RETURN_IF_ERROR(s.status("verifying"));
+    uint64_t expect = 0;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      uint64_t idx = static_cast<uint64_t>(s.Int(0));
+      if (idx != expect) {
+        return Status::Corruption(fmt::format(
+            "{}: first bad index {}: entry missing", path_, expect));
+      }
+      fresh.Append(HashLeaf(s.Blob(1)));
+      ++expect;
+      if (expect % kTileWidth == 0) {
+        DETENTE_RETURN_IF_ERROR(recomputed.Write(fresh.TakeRows()));
+        if (progress) progress(expect);
+      }
+    }
+    if (rc != SQLITE_DONE) {
+      Status err = SqlError(db_, rc, "reading entries");
+      return Status(err.code(), fmt::format("{}: first bad index {}: {}", path_,
+                                            expect, err.message()));
+    }
+    if (expect != n) {
+      return Status::Corruption(fmt::format(
+          "{}: first bad index {}: the tree has {} leaves but {} entries "
+          "were read",
+          path_, expect, n, expect));
+    }
+    DETENTE_RETURN_IF_ERROR(recomputed.Write(fresh.TakeRows()));
+    if (progress) progress(expect);
+  }
+  // Every stored row must equal the recomputed one; the first mismatch at
+  // level 0 names the first bad index.
+  for (int level = 0; level <= kMaxTreeLevel; level += layout_.row_stride) {
+    uint64_t hashes = recomputed.HashesAt(level);
+    if (hashes == 0) break;
+    for (uint64_t r = 0; r * kTileWidth < hashes; ++r) {
+      int width = static_cast<int>(
+          std::min<uint64_t>(kTileWidth, hashes - r * kTileWidth));
+      std::vector<Hash> want(static_cast<size_t>(width));
+      DETENTE_RETURN_IF_ERROR(
+          recomputed.ReadHashes(level, r, 0, std::span<Hash>(want)));
+      std::vector<Hash> got;
+      Status s;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        s = ReadRow(level, r, &got);
+      }
+      if (!s.ok()) {
+        return Status::Corruption(
+            fmt::format("{}: tile row (level {}, index {}): {}", path_, level,
+                        r, s.message()));
+      }
+      for (int i = 0; i < width; ++i) {
+        if (static_cast<size_t>(i) >= got.size() ||
+            got[static_cast<size_t>(i)] != want[static_cast<size_t>(i)]) {
+          uint64_t first_leaf = (r * kTileWidth + static_cast<uint64_t>(i))
+                                << level;
+          return Status::Corruption(fmt::format(
+              "{}: first bad index {}: the stored tree disagrees with the "
+              "entries (level {} hash {})",
+              path_, first_leaf, level,
+              r * kTileWidth + static_cast<uint64_t>(i)));
+        }
+      }
+    }
+  }
+  // Every recorded checkpoint's root must be the recomputed root.
+  std::vector<StoredCheckpoint> cps;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Stmt s(db_, "SELECT size, root, note FROM checkpoints ORDER BY size");
+    DETENTE_RETURN_IF_ERROR(s.status("reading checkpoints"));
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      StoredCheckpoint cp;
+      cp.size = static_cast<uint64_t>(s.Int(0));
+      DETENTE_ASSIGN_OR_RETURN(cp.root, HashFromBlob(s.Blob(1), "root"));
+      cps.push_back(std::move(cp));
+    }
+    if (rc != SQLITE_DONE) return SqlError(db_, rc, "reading checkpoints");
+  }
+  for (const StoredCheckpoint& cp : cps) {
+    if (cp.size > n) {
+      return Status::Corruption(fmt::format(
+          "{}: checkpoint of size {} but only {} entries", path_, cp.size, n));
+    }
+    DETENTE_ASSIGN_OR_RETURN(
+        MerkleTreeView v, MerkleTreeView::Open(&recomputed, cp.size, layout_));
+    if (v.root() != cp.root) {
+      return Status::Corruption(fmt::format(
+          "{}: signed checkpoint of size {} has root {} but the entries give "
+          "{}",
+          path_, cp.size, HashToHex(cp.root), HashToHex(v.root())));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> LogStore::FileBytes() const {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt pc(db_, "PRAGMA page_count");
+  Stmt ps(db_, "PRAGMA page_size");
+  if (pc.Step() != SQLITE_ROW || ps.Step() != SQLITE_ROW) {
+    return Status::Internal("reading page counts");
+  }
+  return static_cast<uint64_t>(pc.Int(0) * ps.Int(0));
+}
+
+}  // namespace detente::ledger

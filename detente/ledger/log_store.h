@@ -1,0 +1,160 @@
+// LogStore: one party's append-only log on disk — its entries, the tile rows
+// of its Merkle tree, the checkpoints it signed and, when it acts as a
+// witness, the last checkpoint of each other log it cosigned. One SQLite
+// file in WAL mode; the schema is in docs/log-format.md.
+//
+// Durability: Append() and AppendBatch() return only after the transaction
+// holding the entries is committed with synchronous=FULL, i.e. fsync'd; an
+// acknowledged entry survives a crash (kill -9, power loss on a disk that
+// honours fsync). Concurrent Append() calls are group-committed: whichever
+// caller reaches the front of the queue writes every queued entry (up to
+// kMaxGroupEntries) in one transaction and one fsync, then wakes the others.
+//
+// Integrity: Open() checks the tail against the last signed checkpoint (the
+// tree at the checkpoint's size must have its root; entries after it must
+// hash to the stored leaf hashes) and refuses with Corruption, naming the
+// first bad index, rather than serving a damaged log. Verify() recomputes
+// everything from the entries.
+//
+// Thread-safety: all methods are safe to call concurrently; Append() callers
+// share commits, other calls serialise on one connection. A LogStore owns its
+// SQLite connection; one process should open a file once.
+#ifndef DETENTE_LEDGER_LOG_STORE_H_
+#define DETENTE_LEDGER_LOG_STORE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detente/base/result.h"
+#include "detente/ledger/merkle_hash.h"
+#include "detente/ledger/merkle_tree_view.h"
+#include "detente/ledger/tile.h"
+
+struct sqlite3;
+
+namespace detente::ledger {
+
+// The largest entry a log accepts: 1 MiB. A notification carrying a whole
+// treaty database (New START's initial exchange: about 1,600 items) is a few
+// hundred kilobytes; anything larger is refused rather than stored.
+inline constexpr size_t kMaxEntryBytes = size_t{1} << 20;
+// At most this many entries share one group commit.
+inline constexpr size_t kMaxGroupEntries = 256;
+// The store's schema version (PRAGMA user_version). Bumped on any change to
+// docs/log-format.md.
+inline constexpr int kLogSchemaVersion = 1;
+
+// A checkpoint this log signed (or, for a witness, cosigned).
+struct StoredCheckpoint {
+  std::string origin;
+  uint64_t size = 0;
+  Hash root{};
+  std::string note;  // the signed note, byte for byte
+};
+
+class LogStore : public TileReader {
+ public:
+  // Creates a new log file; AlreadyExists if `path` exists. `origin` names
+  // the log (C2SP checkpoint origin); `verifier_key` is the log's public key
+  // in C2SP vkey form, recorded so that the file says who signs it.
+  static Result<std::unique_ptr<LogStore>> Create(
+      const std::string& path, std::string_view origin,
+      std::string_view verifier_key);
+  // Opens an existing log, checking its schema version and its tail against
+  // the last signed checkpoint. NotFound if missing; Corruption if damaged.
+  static Result<std::unique_ptr<LogStore>> Open(const std::string& path);
+
+  ~LogStore() override;
+  LogStore(const LogStore&) = delete;
+  LogStore& operator=(const LogStore&) = delete;
+
+  const std::string& path() const { return path_; }
+  const std::string& origin() const { return origin_; }
+  const std::string& verifier_key() const { return verifier_key_; }
+
+  // Appends one entry and returns its index once durable. Refuses an empty
+  // entry or one over kMaxEntryBytes (InvalidArgument), storing nothing.
+  Result<uint64_t> Append(std::span<const uint8_t> entry);
+  Result<uint64_t> Append(std::string_view entry);
+  // Appends entries in order in one transaction (one fsync); returns the
+  // first index. All or nothing: one invalid entry refuses the batch.
+  Result<uint64_t> AppendBatch(std::span<const std::string> entries);
+
+  // The tree as of now.
+  uint64_t size() const;
+  Hash root() const;
+
+  // The entry at `index`, checked against its stored leaf hash: an entry
+  // altered on disk is Corruption, never returned.
+  Result<std::string> Entry(uint64_t index) const;
+
+  // A view of the tree at `size` (<= size()) for roots and proofs.
+  Result<MerkleTreeView> View(uint64_t tree_size);
+  Result<MerkleTreeView> View();
+
+  // Checkpoints signed by this log, newest last.
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() const;
+  // Records a checkpoint this log signed. Refuses (FailedPrecondition) one
+  // whose size exceeds the tree, whose root is not the tree's root at that
+  // size, or that is older than the latest recorded one: a log never signs
+  // two views of its history.
+  Status SaveCheckpoint(const StoredCheckpoint& checkpoint);
+
+  // Witness state: the last checkpoint of log `origin` this log cosigned.
+  Result<std::optional<StoredCheckpoint>> LastCosigned(
+      std::string_view origin) const;
+  // Records a cosigned checkpoint; refuses one smaller than the last.
+  Status SaveCosigned(const StoredCheckpoint& checkpoint);
+
+  // Recomputes everything from the entries — every leaf hash, every stored
+  // row, every recorded checkpoint's root — and returns Corruption naming
+  // the first bad index or row. `progress` (may be empty) is called with
+  // the number of entries checked so far.
+  Status Verify(const std::function<void(uint64_t)>& progress = {}) const;
+
+  // TileReader.
+  Status ReadHashes(int tree_level, uint64_t row_index, int first,
+                    std::span<Hash> out) override;
+
+  // Bytes the SQLite file takes (page_count * page_size), for benchmarks.
+  Result<uint64_t> FileBytes() const;
+
+ private:
+  struct Writer;
+
+  LogStore(std::string path, sqlite3* db);
+  Status Load();
+  Status CheckTail();
+  Status WriteBatch(std::span<Writer* const> batch);
+  Status ReadRow(int level, uint64_t index, std::vector<Hash>* row) const;
+  // REQUIRES: mu_ held.
+  Status ReadHashesLocked(int tree_level, uint64_t row_index, int first,
+                          std::span<Hash> out) const;
+  Status ValidateEntry(std::span<const uint8_t> entry) const;
+
+  const std::string path_;
+  sqlite3* const db_;
+  std::string origin_;
+  std::string verifier_key_;
+  TileLayout layout_;
+
+  // Serialises use of db_ and the tree state below.
+  mutable std::mutex mu_;
+  TileBuilder builder_;  // tree state after the last commit
+  // Group commit queue (guarded by queue_mu_).
+  std::mutex queue_mu_;
+  std::deque<Writer*> queue_;
+};
+
+}  // namespace detente::ledger
+
+#endif  // DETENTE_LEDGER_LOG_STORE_H_
