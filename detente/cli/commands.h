@@ -64,6 +64,87 @@ struct HistoryOptions {
 int RunHistory(const CommonOptions& common, const HistoryOptions& opts,
                Streams io);
 
+// --- Keys and the verifiable log (docs/log-format.md) ---
+
+struct KeyNewOptions {
+  std::string name;  // the log origin the key signs for
+  std::string out;   // private key file; FILE.vkey and FILE.cosigner.vkey too
+  bool force = false;
+};
+int RunKeyNew(const CommonOptions& common, const KeyNewOptions& opts,
+              Streams io);
+
+struct LogInitOptions {
+  std::string db;
+  std::string key;
+};
+int RunLogInit(const CommonOptions& common, const LogInitOptions& opts,
+               Streams io);
+
+struct LogAppendOptions {
+  std::string db;
+  std::string input = "-";  // a file, or "-" for standard input
+  bool whole = false;       // the whole input is one entry (else one per line)
+};
+int RunLogAppend(const CommonOptions& common, const LogAppendOptions& opts,
+                 Streams io);
+
+struct LogCheckpointOptions {
+  std::string db;
+  std::string key;
+  std::string out;  // also write the note here
+};
+int RunLogCheckpoint(const CommonOptions& common,
+                     const LogCheckpointOptions& opts, Streams io);
+
+struct LogProveOptions {
+  std::string db;
+  std::string kind;  // "inclusion" or "consistency"
+  uint64_t index = 0;
+  bool has_size = false;
+  uint64_t size = 0;  // --size (inclusion) or --to (consistency)
+  uint64_t from = 0;
+  bool no_entry = false;  // leave the entry out of the bundle's extra line
+};
+int RunLogProve(const CommonOptions& common, const LogProveOptions& opts,
+                Streams io);
+
+struct LogVerifyOptions {
+  std::string db;
+};
+int RunLogVerify(const CommonOptions& common, const LogVerifyOptions& opts,
+                 Streams io);
+
+struct LogCosignOptions {
+  std::string db;        // the witness's own log
+  std::string key;       // the witness's key
+  std::string log_vkey;  // the cosigned log's verifier key (text or file)
+  std::string checkpoint;
+  std::string proof;  // consistency proof (log prove consistency output)
+  bool has_time = false;
+  uint64_t time = 0;  // cosignature timestamp; default now
+};
+int RunLogCosign(const CommonOptions& common, const LogCosignOptions& opts,
+                 Streams io);
+
+struct LogReceiptOptions {
+  std::string db;
+  std::vector<std::string> witness_vkeys;
+  std::string cosigned;  // the checkpoint note as returned by the witness
+};
+int RunLogReceipt(const CommonOptions& common, const LogReceiptOptions& opts,
+                  Streams io);
+
+struct ProofVerifyOptions {
+  std::string file;
+  std::string vkey;
+  std::vector<std::string> witness_vkeys;
+  size_t min_cosignatures = 0;
+  std::string entry_file;  // default: the bundle's extra line
+};
+int RunProofVerify(const CommonOptions& common, const ProofVerifyOptions& opts,
+                   Streams io);
+
 }  // namespace detente::cli
 
 #endif  // DETENTE_CLI_COMMANDS_H_

@@ -27,7 +27,8 @@ void AddFormatFlags(CLI::App* cmd, CommonOptions* common, bool csv) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "detente: arms-control treaties as code — specs, counting, history.\n"
+      "detente: arms-control treaties as code — specs, counting, history,\n"
+      "and each party's signed, append-only log.\n"
       "Exit codes: 0 ok, 1 a check failed, 2 usage error, 3 input error."};
   app.set_version_flag("--version", std::string("detente ") + DETENTE_VERSION);
   app.require_subcommand(1);
@@ -93,6 +94,173 @@ int main(int argc, char** argv) {
   AddFormatFlags(history, &common, true);
   history->callback(
       [&] { rc = detente::cli::RunHistory(common, history_opts, io); });
+
+  // key new
+  CLI::App* key = app.add_subcommand("key", "Signing keys");
+  key->require_subcommand(1);
+  detente::cli::KeyNewOptions key_new_opts;
+  CLI::App* key_new = key->add_subcommand(
+      "new", "Generate an Ed25519 key (file mode 0600) and its verifier keys");
+  key_new
+      ->add_option("--name", key_new_opts.name,
+                   "Key name: the log origin it signs for")
+      ->required();
+  key_new->add_option("--out", key_new_opts.out, "Private key file")
+      ->required();
+  key_new->add_flag("--force", key_new_opts.force,
+                    "Overwrite an existing file");
+  AddFormatFlags(key_new, &common, false);
+  key_new->callback(
+      [&] { rc = detente::cli::RunKeyNew(common, key_new_opts, io); });
+
+  // log ...
+  CLI::App* log = app.add_subcommand(
+      "log", "A party's append-only signed log (docs/log-format.md)");
+  log->require_subcommand(1);
+
+  detente::cli::LogInitOptions init_opts;
+  CLI::App* init = log->add_subcommand("init", "Create a log");
+  init->add_option("--db", init_opts.db, "Log file (SQLite)")->required();
+  init->add_option("--key", init_opts.key, "The log's key file")->required();
+  AddFormatFlags(init, &common, false);
+  init->callback([&] { rc = detente::cli::RunLogInit(common, init_opts, io); });
+
+  detente::cli::LogAppendOptions append_opts;
+  CLI::App* append = log->add_subcommand(
+      "append",
+      "Append entries (one per line, or --whole) and print each index "
+      "once durable");
+  append->add_option("--db", append_opts.db, "Log file")->required();
+  append->add_option("INPUT", append_opts.input, "Entries file, or - for stdin")
+      ->default_val("-");
+  append->add_flag("--whole", append_opts.whole,
+                   "The whole input is one entry");
+  AddFormatFlags(append, &common, false);
+  append->callback(
+      [&] { rc = detente::cli::RunLogAppend(common, append_opts, io); });
+
+  detente::cli::LogCheckpointOptions ckpt_opts;
+  CLI::App* ckpt = log->add_subcommand(
+      "checkpoint",
+      "Sign a checkpoint of the log as it is (C2SP tlog-checkpoint)");
+  ckpt->add_option("--db", ckpt_opts.db, "Log file")->required();
+  ckpt->add_option("--key", ckpt_opts.key, "The log's key file")->required();
+  ckpt->add_option("--out", ckpt_opts.out, "Also write the note to this file");
+  AddFormatFlags(ckpt, &common, false);
+  ckpt->callback(
+      [&] { rc = detente::cli::RunLogCheckpoint(common, ckpt_opts, io); });
+
+  detente::cli::LogProveOptions prove_opts;
+  CLI::App* prove =
+      log->add_subcommand("prove", "Inclusion and consistency proofs");
+  prove->require_subcommand(1);
+  CLI::App* incl = prove->add_subcommand(
+      "inclusion", "C2SP tlog-proof bundle for one entry (offline-verifiable)");
+  incl->add_option("--db", prove_opts.db, "Log file")->required();
+  incl->add_option("--index", prove_opts.index, "Entry index")->required();
+  incl->add_option_function<uint64_t>(
+      "--size",
+      [&](const uint64_t& v) {
+        prove_opts.has_size = true;
+        prove_opts.size = v;
+      },
+      "Size of a signed checkpoint (default: the latest)");
+  incl->add_flag("--no-entry", prove_opts.no_entry,
+                 "Leave the entry out of the bundle");
+  AddFormatFlags(incl, &common, false);
+  incl->callback([&] {
+    prove_opts.kind = "inclusion";
+    rc = detente::cli::RunLogProve(common, prove_opts, io);
+  });
+  CLI::App* cons = prove->add_subcommand(
+      "consistency",
+      "Consistency proof from an older size to a signed checkpoint");
+  cons->add_option("--db", prove_opts.db, "Log file")->required();
+  cons->add_option("--from", prove_opts.from, "Older size")->required();
+  cons->add_option_function<uint64_t>(
+      "--to",
+      [&](const uint64_t& v) {
+        prove_opts.has_size = true;
+        prove_opts.size = v;
+      },
+      "Size of a signed checkpoint (default: the latest)");
+  AddFormatFlags(cons, &common, false);
+  cons->callback([&] {
+    prove_opts.kind = "consistency";
+    rc = detente::cli::RunLogProve(common, prove_opts, io);
+  });
+
+  detente::cli::LogVerifyOptions verify_opts;
+  CLI::App* verify = log->add_subcommand(
+      "verify", "Recompute every hash and checkpoint; exit 1 on corruption");
+  verify->add_option("--db", verify_opts.db, "Log file")->required();
+  AddFormatFlags(verify, &common, false);
+  verify->callback(
+      [&] { rc = detente::cli::RunLogVerify(common, verify_opts, io); });
+
+  detente::cli::LogCosignOptions cosign_opts;
+  CLI::App* cosign = log->add_subcommand(
+      "cosign",
+      "As a witness: check another log's checkpoint is consistent with "
+      "the last one cosigned, then cosign it (the receipt)");
+  cosign->add_option("--db", cosign_opts.db, "The witness's own log")
+      ->required();
+  cosign->add_option("--key", cosign_opts.key, "The witness's key file")
+      ->required();
+  cosign
+      ->add_option("--log-vkey", cosign_opts.log_vkey,
+                   "Verifier key of the cosigned log (text or file)")
+      ->required();
+  cosign->add_option("--checkpoint", cosign_opts.checkpoint,
+                     "The checkpoint note");
+  cosign->add_option("--proof", cosign_opts.proof,
+                     "Consistency proof (detente log prove consistency)");
+  cosign->add_option_function<uint64_t>(
+      "--time",
+      [&](const uint64_t& v) {
+        cosign_opts.has_time = true;
+        cosign_opts.time = v;
+      },
+      "Cosignature timestamp, Unix seconds (default: now)");
+  AddFormatFlags(cosign, &common, false);
+  cosign->callback(
+      [&] { rc = detente::cli::RunLogCosign(common, cosign_opts, io); });
+
+  detente::cli::LogReceiptOptions receipt_opts;
+  CLI::App* receipt = log->add_subcommand(
+      "receipt",
+      "Record witnesses' cosignatures on a checkpoint this log signed");
+  receipt->add_option("--db", receipt_opts.db, "Log file")->required();
+  receipt
+      ->add_option("--witness", receipt_opts.witness_vkeys,
+                   "Witness cosigner verifier key (text or file)")
+      ->required();
+  receipt
+      ->add_option("COSIGNED", receipt_opts.cosigned,
+                   "The cosigned checkpoint note")
+      ->required();
+  AddFormatFlags(receipt, &common, false);
+  receipt->callback(
+      [&] { rc = detente::cli::RunLogReceipt(common, receipt_opts, io); });
+
+  // proof verify
+  CLI::App* proof = app.add_subcommand("proof", "Offline proof checks");
+  proof->require_subcommand(1);
+  detente::cli::ProofVerifyOptions pv_opts;
+  CLI::App* pv = proof->add_subcommand(
+      "verify", "Verify a tlog-proof bundle offline, with no database");
+  pv->add_option("FILE", pv_opts.file, "Proof bundle")->required();
+  pv->add_option("--vkey", pv_opts.vkey,
+                 "The log's verifier key (text or file)")
+      ->required();
+  pv->add_option("--witness", pv_opts.witness_vkeys,
+                 "Witness cosigner verifier keys (text or file)");
+  pv->add_option("--min-cosignatures", pv_opts.min_cosignatures,
+                 "Cosignatures required from the given witnesses");
+  pv->add_option("--entry", pv_opts.entry_file,
+                 "The entry (default: the bundle's extra line)");
+  AddFormatFlags(pv, &common, false);
+  pv->callback([&] { rc = detente::cli::RunProofVerify(common, pv_opts, io); });
 
   try {
     app.parse(argc, argv);

@@ -599,6 +599,40 @@ Status LogStore::SaveCheckpoint(const StoredCheckpoint& cp) {
   return Status::Ok();
 }
 
+Result<std::optional<StoredCheckpoint>> LogStore::CheckpointAt(
+    uint64_t tree_size) const {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_, "SELECT size, root, note FROM checkpoints WHERE size = ?1");
+  DETENTE_RETURN_IF_ERROR(s.status("reading checkpoints"));
+  s.Bind(1, static_cast<int64_t>(tree_size));
+  int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<StoredCheckpoint>();
+  if (rc != SQLITE_ROW) return SqlError(db_, rc, "reading checkpoints");
+  StoredCheckpoint cp;
+  cp.origin = origin_;
+  cp.size = static_cast<uint64_t>(s.Int(0));
+  DETENTE_ASSIGN_OR_RETURN(cp.root, HashFromBlob(s.Blob(1), "checkpoint root"));
+  cp.note = s.Text(2);
+  return std::optional<StoredCheckpoint>(std::move(cp));
+}
+
+Status LogStore::UpdateCheckpointNote(const StoredCheckpoint& cp) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_, "UPDATE checkpoints SET note = ?1 WHERE size = ?2 AND root = ?3");
+  DETENTE_RETURN_IF_ERROR(s.status("updating a checkpoint"));
+  s.Bind(1, cp.note);
+  s.Bind(2, static_cast<int64_t>(cp.size));
+  s.BindBlob(3, cp.root.data(), cp.root.size());
+  int rc = s.Step();
+  if (rc != SQLITE_DONE) return SqlError(db_, rc, "updating a checkpoint");
+  if (sqlite3_changes(db_) != 1) {
+    return Status::NotFound(fmt::format(
+        "no checkpoint of size {} with root {} was signed by this log", cp.size,
+        HashToHex(cp.root)));
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<StoredCheckpoint>> LogStore::LastCosigned(
     std::string_view origin) const {
   std::lock_guard<std::mutex> l(mu_);

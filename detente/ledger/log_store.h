@@ -80,6 +80,8 @@ class LogStore : public TileReader {
   const std::string& path() const { return path_; }
   const std::string& origin() const { return origin_; }
   const std::string& verifier_key() const { return verifier_key_; }
+  // The rows this file stores (fixed when the log is created).
+  const TileLayout& layout() const { return layout_; }
 
   // Appends one entry and returns its index once durable. Refuses an empty
   // entry or one over kMaxEntryBytes (InvalidArgument), storing nothing.
@@ -108,6 +110,14 @@ class LogStore : public TileReader {
   // size, or that is older than the latest recorded one: a log never signs
   // two views of its history.
   Status SaveCheckpoint(const StoredCheckpoint& checkpoint);
+
+  // The recorded checkpoint of exactly `tree_size`, if any.
+  Result<std::optional<StoredCheckpoint>> CheckpointAt(
+      uint64_t tree_size) const;
+  // Replaces the note of a recorded checkpoint with `note`, which must be
+  // the same checkpoint with more signatures (the receipts). NotFound when
+  // no checkpoint of that size and root is recorded.
+  Status UpdateCheckpointNote(const StoredCheckpoint& checkpoint);
 
   // Witness state: the last checkpoint of log `origin` this log cosigned.
   Result<std::optional<StoredCheckpoint>> LastCosigned(
