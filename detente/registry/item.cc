@@ -36,6 +36,16 @@ const Item* ItemSet::FindItem(std::string_view id) const {
   return it == items_.end() ? nullptr : &it->second;
 }
 
+Item* ItemSet::FindMutableItem(std::string_view id) {
+  auto it = items_.find(id);
+  return it == items_.end() ? nullptr : &it->second;
+}
+
+void ItemSet::RemovePartyItems(std::string_view party) {
+  std::erase_if(items_,
+                [&](const auto& kv) { return kv.second.party == party; });
+}
+
 const Facility* ItemSet::FindFacility(std::string_view id) const {
   auto it = facilities_.find(id);
   return it == facilities_.end() ? nullptr : &it->second;

@@ -56,6 +56,10 @@ class ItemSet {
   size_t size() const { return items_.size(); }
 
   const Item* FindItem(std::string_view id) const;
+  // For the regime fold, which changes items in place. Invalidated by Add*.
+  Item* FindMutableItem(std::string_view id);
+  // Removes every item of `party` (a full declaration replaces them).
+  void RemovePartyItems(std::string_view party);
   const Facility* FindFacility(std::string_view id) const;
 
  private:
