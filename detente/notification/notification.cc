@@ -15,6 +15,7 @@ namespace {
 using treaty::ValueType;
 
 constexpr size_t kMaxIdentifierLength = 64;
+constexpr size_t kMaxFacilityLength = 128;
 constexpr uint64_t kMaxSequence =
     static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 
@@ -113,6 +114,26 @@ Status CheckIdentifier(std::string_view path, const Value& v,
   return Status::Ok();
 }
 
+// Facilities are named as the parties name them ("F.E. Warren AFB"), so
+// the rule is looser than for item identifiers: 1 to 128 bytes of UTF-8,
+// no control characters, no space at either end.
+Status CheckFacility(std::string_view path, const Value& v) {
+  if (!v.is_str()) return Expected(path, "a facility (a string)", v);
+  const std::string& s = v.str();
+  const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<uint8_t>(c) < 0x20 || c == 0x7f;
+  });
+  if (s.empty() || s.size() > kMaxFacilityLength || !IsValidUtf8(s) ||
+      control || s.front() == ' ' || s.back() == ' ') {
+    return Invalid(path,
+                   fmt::format("{} is not a valid facility: 1 to {} bytes of "
+                               "UTF-8, no control characters, no space at "
+                               "either end",
+                               v.DebugString(), kMaxFacilityLength));
+  }
+  return Status::Ok();
+}
+
 Status CheckParty(const treaty::Spec& spec, std::string_view path,
                   const Value& v) {
   if (!v.is_str()) return Expected(path, "a party code (a string)", v);
@@ -201,7 +222,7 @@ Status CheckAttribute(const treaty::Spec& spec, const treaty::Attribute& a,
     case ValueType::kIdentifier:
       return CheckIdentifier(path, v, "identifier");
     case ValueType::kFacility:
-      return CheckIdentifier(path, v, "facility identifier");
+      return CheckFacility(path, v);
     default:
       break;
   }
@@ -251,7 +272,7 @@ Status CheckField(const treaty::Spec& spec, const treaty::Field& field,
     case ValueType::kIdentifier:
       return CheckIdentifier(path, v, "identifier");
     case ValueType::kFacility:
-      return CheckIdentifier(path, v, "facility identifier");
+      return CheckFacility(path, v);
     case ValueType::kParty:
       return CheckParty(spec, path, v);
     case ValueType::kCategory:
@@ -418,6 +439,12 @@ Result<SignedNotification> ParseEntry(std::string_view entry) {
         "{}-byte signature",
         entry.size(), kSig));
   }
+  if (entry.size() > kMaxEntryBytes) {
+    return Status::InvalidArgument(
+        fmt::format("notification entry: {} bytes, more than the {} a log "
+                    "entry may be",
+                    entry.size(), kMaxEntryBytes));
+  }
   const std::string_view canonical = entry.substr(0, entry.size() - kSig);
   Result<Notification> n = ParseCanonical(canonical);
   if (!n.ok()) {
@@ -509,11 +536,11 @@ Status Validate(const treaty::Spec& spec, const Notification& n) {
   size += EncodedSize(n.body) + 2 * (1 + 4 + 20) + (1 + 8) +
           (1 + 4 + n.sender.size()) + (1 + 4 + n.treaty.size()) +
           (1 + 4 + n.type.size());
-  if (size > kMaxRecordBytes) {
-    return Invalid("body",
-                   fmt::format("the record would encode to {} bytes, more than "
-                               "the {} allowed",
-                               size, kMaxRecordBytes));
+  size += kRecordMagic.size() + crypto::kEd25519SignatureSize;
+  if (size > kMaxEntryBytes) {
+    return Invalid("body", fmt::format("the signed entry would be {} bytes, "
+                                       "more than the {} a log entry may be",
+                                       size, kMaxEntryBytes));
   }
   return Status::Ok();
 }
@@ -549,8 +576,7 @@ Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
     DETENTE_RETURN_IF_ERROR(CheckString(at("type"), *v));
   }
   if (const Value* v = item.Find("facility")) {
-    DETENTE_RETURN_IF_ERROR(
-        CheckIdentifier(at("facility"), *v, "facility identifier"));
+    DETENTE_RETURN_IF_ERROR(CheckFacility(at("facility"), *v));
   }
   if (const Value* v = item.Find("warheads")) {
     if (!v->is_int()) return Expected(at("warheads"), "an integer", *v);

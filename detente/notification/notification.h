@@ -36,6 +36,9 @@ namespace detente::notification {
 inline constexpr std::string_view kRecordMagic = "DTN1";
 inline constexpr std::string_view kSignatureContext =
     "detente/notification/v1\n";
+// The largest log entry (record and signature): the ledger's entry limit
+// (ledger::kMaxEntryBytes), so that every valid notification can be logged.
+inline constexpr size_t kMaxEntryBytes = size_t{1} << 20;
 
 struct Notification {
   std::string treaty;             // spec id, e.g. "new-start"
@@ -67,27 +70,40 @@ struct SignedNotification {
 // checked here (the caller maps sender codes to keys).
 SignedNotification Sign(const Notification& n, const crypto::SignerKey& key);
 // Splits a log entry into notification and signature; does not verify.
+// The signature is the last 64 bytes; everything before it must be one
+// canonical record (ParseCanonical), so the split is unambiguous. Refuses
+// entries over kMaxEntryBytes.
 Result<SignedNotification> ParseEntry(std::string_view entry);
 // Verifies the signature under the sender's key (the project's single
-// Ed25519 acceptance rule).
+// Ed25519 acceptance rule). Also refuses a SignedNotification whose
+// `canonical` is not CanonicalBytes(notification), so that what a caller
+// reads is what was signed.
 Status VerifySignature(const SignedNotification& s,
                        const crypto::VerifierKey& sender_key);
 
 // Checks a notification against the spec before anything is signed or
-// appended: the treaty id is the spec's; the sender is a party; the type is
+// appended: the treaty id is the spec's; the sender is a party; the
+// sequence is in [1, 2^63 - 1]; the times are in the years 0001 to 9999;
+// the signed entry fits in kMaxEntryBytes; the type is
 // in the catalogue; every required field is present and no unknown field
 // is; each value has its declared type (integer; date "YYYY-MM-DD"; instant
-// GMT; identifier [A-Za-z0-9][A-Za-z0-9._:/-]{0,63}; party, category and
+// GMT "YYYY-MM-DDTHH:MM:SSZ" exactly; identifier
+// [A-Za-z0-9][A-Za-z0-9._:/-]{0,63}; facility 1 to 128 bytes of UTF-8
+// without control characters or a space at either end; party, category and
 // status declared in the spec; enum one of its values; item_list a list of
 // item maps; totals a map from limit ids to non-negative integers; text and
-// string any UTF-8). Messages name the path: "body.items[3].status: unknown
-// status 'deployd' (declared: ...)".
+// string any UTF-8; boolean the integer 0 or 1, as the record has no
+// booleans). Messages name the path: "body.items[3].status: unknown
+// status 'deployd' (declared: ...)". Sequence gaps and replays are not
+// visible in one notification: the log and the regime check them.
 Status Validate(const treaty::Spec& spec, const Notification& n);
 
 // The item map inside an item_list field: keys "id", "party", "category",
 // "status" (required strings), "type", "facility" (optional strings),
-// "warheads" (optional integer >= 0) and "attributes" (optional map of
-// strings).
+// "warheads" (optional integer >= 0; > 0 only for a category that carries
+// warheads) and "attributes" (optional map of strings: each declared by the
+// category, holding text of the declared type; required ones present).
+// "id" is an identifier and "facility" a facility, as above.
 Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
                           std::string_view path);
 
@@ -95,7 +111,10 @@ Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
 // none when its type has no deadline. The anchor is the event time, the
 // end of the data-exchange period in which the event falls (for an update
 // "as of" a period end, that end itself), entry into force, or the start of
-// the calendar year after the event.
+// the calendar year after the event. Precisely (docs/record-format.md): a
+// period anchor is the first first_period_start + k * period_months, k >= 1,
+// on or after the event's day, at 00:00:00Z. NotFound for a type not in the
+// catalogue.
 Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
                                      const Notification& n);
 

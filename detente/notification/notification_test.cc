@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "detente/crypto/encoding.h"
@@ -190,6 +192,53 @@ Notification Golden() {
 
 TEST(CanonicalTest, GoldenBytes) {
   EXPECT_EQ(Hex(CanonicalBytes(Golden())), kGoldenCanonicalHex);
+}
+
+// The signature of the worked example, by the key of seed 32 x 0x01.
+constexpr const char* kGoldenSignatureHex =
+    "60be58fcef17faef40a897d5fc06c0bfbd1c145ecf52e49b6ddfa95d148579c3"
+    "c7083eaf8e01768e056b5837e7b0813e47a2b6760a637041938f72c195fbb00f";
+
+TEST(CanonicalTest, GoldenEntry) {
+  const crypto::SignerKey key = Key("US", 0x01);
+  EXPECT_EQ(key.verifier().ToString(),
+            "US+d76b0abe+AYqI4910CfGV/VLbLTy6XXLKZwm/HZQSG/N0iAG0D29c");
+  SignedNotification s = Sign(Golden(), key);
+  EXPECT_EQ(Hex(s.Entry()),
+            std::string(kGoldenCanonicalHex) + kGoldenSignatureHex);
+  EXPECT_TRUE(VerifySignature(s, key.verifier()).ok());
+}
+
+// The hex dump under "<!-- golden-entry" in docs/record-format.md, as bytes.
+std::string DocumentedEntry() {
+  std::ifstream in(std::string(DETENTE_SOURCE_DIR) + "/docs/record-format.md");
+  EXPECT_TRUE(in) << "docs/record-format.md";
+  std::string line;
+  while (std::getline(in, line) && !line.starts_with("<!-- golden-entry")) {
+  }
+  EXPECT_TRUE(std::getline(in, line) && line == "```") << line;
+  std::string hex;
+  while (std::getline(in, line) && line != "```") {
+    std::istringstream words(line);
+    std::string offset, byte;
+    words >> offset;
+    EXPECT_EQ(offset.size(), 8u) << line;
+    EXPECT_EQ(std::stoul(offset, nullptr, 16), hex.size() / 2) << line;
+    while (words >> byte) hex += byte;
+  }
+  Result<std::vector<uint8_t>> bytes = crypto::HexDecode(hex);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  return bytes.ok() ? std::string(bytes->begin(), bytes->end()) : "";
+}
+
+TEST(RecordFormatDocTest, WorkedExampleMatchesTheCode) {
+  const std::string documented = DocumentedEntry();
+  const std::string entry = Sign(Golden(), Key("US", 0x01)).Entry();
+  EXPECT_EQ(Hex(documented), Hex(entry));
+  Result<SignedNotification> s = ParseEntry(documented);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->notification, Golden());
+  EXPECT_TRUE(VerifySignature(*s, Key("US", 0x01).verifier()).ok());
 }
 
 TEST(CanonicalTest, RefusesBadMagic) {
@@ -553,10 +602,19 @@ TEST(ValidateTest, BadIdentifiers) {
   EXPECT_TRUE(Validate(NewStart(), n).ok());
   n.body.mutable_map()["item"] = S("RU:SS-27/2011.05_A-1");
   EXPECT_TRUE(Validate(NewStart(), n).ok());
-  n.body.mutable_map()["to_facility"] = S("bad facility");
-  EXPECT_THAT(ValidateError(n),
-              HasSubstr("body.to_facility: \"bad facility\" is not a valid "
-                        "facility identifier"));
+  // Facilities are names, looser than item identifiers.
+  n.body.mutable_map()["to_facility"] = S("F.E. Warren AFB");
+  EXPECT_TRUE(Validate(NewStart(), n).ok());
+  n.body.mutable_map()["to_facility"] = S("Козельск");
+  EXPECT_TRUE(Validate(NewStart(), n).ok());
+  for (const std::string& f :
+       {std::string(""), std::string(" Kings Bay"), std::string("Kings Bay "),
+        std::string("Kings\nBay"), std::string(129, 'f')}) {
+    n.body.mutable_map()["to_facility"] = Value::Str(f);
+    EXPECT_THAT(ValidateError(n),
+                HasSubstr("body.to_facility: " + Value::Str(f).DebugString() +
+                          " is not a valid facility: 1 to 128 bytes"));
+  }
 }
 
 TEST(ValidateTest, StringsMustBeUtf8) {
@@ -619,7 +677,7 @@ TEST(ValidateTest, ItemListWithBadItems) {
   m.mutable_map()["attributes"] = S("basing=silo");
   EXPECT_THAT(error(m), HasSubstr("body.items[1].attributes: expected a map"));
   m = Missile("X-1", 1);
-  m.mutable_map()["facility"] = S("no spaces");
+  m.mutable_map()["facility"] = S("");
   EXPECT_THAT(error(m), HasSubstr("body.items[1].facility: "));
   m = Missile("X-1", 1);
   m.mutable_map()["type"] = I(3);
@@ -695,17 +753,32 @@ TEST(ValidateTest, ValidatedRecordsParseBack) {
   }
 }
 
-TEST(ValidateTest, RecordSizeLimit) {
+TEST(ValidateTest, EntrySizeLimit) {
+  // The whole signed entry must fit in a log entry (1 MiB).
   Notification n = Of(*NewStart().FindNotification("NST-DIP-NOTE"), true);
-  n.body.mutable_map()["text"] = Value::Str(std::string(kMaxRecordBytes, 'a'));
-  EXPECT_THAT(ValidateError(n), HasSubstr("more than the 1048576 allowed"));
-  // Exactly at the limit: accepted, and the bytes parse back.
-  const size_t over = CanonicalBytes(n).size() - kMaxRecordBytes - 4;
+  n.body.mutable_map()["text"] = Value::Str(std::string(kMaxEntryBytes, 'a'));
+  EXPECT_EQ(ValidateError(n),
+            fmt::format("body: the signed entry would be {} bytes, more than "
+                        "the 1048576 a log entry may be",
+                        CanonicalBytes(n).size() + 64));
+  // Exactly at the limit: accepted, signed, and the entry parses back.
+  const size_t over = CanonicalBytes(n).size() + 64 - kMaxEntryBytes;
   n.body.mutable_map()["text"] =
-      Value::Str(std::string(kMaxRecordBytes - over, 'a'));
-  ASSERT_EQ(CanonicalBytes(n).size() - 4, kMaxRecordBytes);
-  EXPECT_TRUE(Validate(NewStart(), n).ok());
-  EXPECT_TRUE(ParseCanonical(CanonicalBytes(n)).ok());
+      Value::Str(std::string(kMaxEntryBytes - over, 'a'));
+  ASSERT_EQ(CanonicalBytes(n).size() + 64, kMaxEntryBytes);
+  ASSERT_TRUE(Validate(NewStart(), n).ok());
+  const std::string entry = Sign(n, Key("US", 0x01)).Entry();
+  Result<SignedNotification> s = ParseEntry(entry);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->notification, n);
+  // One byte more is refused by both.
+  n.body.mutable_map()["text"] =
+      Value::Str(std::string(kMaxEntryBytes - over + 1, 'a'));
+  EXPECT_THAT(ValidateError(n), HasSubstr("more than the 1048576"));
+  Result<SignedNotification> big = ParseEntry(Sign(n, Key("US", 0x01)).Entry());
+  ASSERT_FALSE(big.ok());
+  EXPECT_THAT(big.status().message(),
+              HasSubstr("1048577 bytes, more than the 1048576"));
 }
 
 // ---------------------------------------------------------------------------
