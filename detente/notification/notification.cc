@@ -48,8 +48,9 @@ std::string Describe(const Value& v) {
     case Value::Kind::kInteger:
       return fmt::format("an integer ({})", v.integer());
     case Value::Kind::kString:
-      if (v.str().size() <= 40)
+      if (v.str().size() <= 40) {
         return fmt::format("a string ({})", v.DebugString());
+      }
       return fmt::format("a string of {} bytes", v.str().size());
     case Value::Kind::kList:
       return fmt::format("a list of {} values", v.list().size());
@@ -101,15 +102,14 @@ Status CheckString(std::string_view path, const Value& v) {
   return Status::Ok();
 }
 
-Status CheckIdentifier(std::string_view path, const Value& v,
-                       std::string_view kind) {
-  if (!v.is_str()) return Expected(path, fmt::format("{} (a string)", kind), v);
+Status CheckIdentifier(std::string_view path, const Value& v) {
+  if (!v.is_str()) return Expected(path, "an identifier (a string)", v);
   if (!IsIdentifier(v.str())) {
-    return Invalid(
-        path, fmt::format("{} is not a valid {}: 1 to 64 characters, letters, "
-                          "digits and . _ : / -, starting with a letter or "
-                          "digit",
-                          v.DebugString(), kind));
+    return Invalid(path,
+                   fmt::format("{} is not a valid identifier: 1 to 64 "
+                               "characters, letters, digits and . _ : / -, "
+                               "starting with a letter or digit",
+                               v.DebugString()));
   }
   return Status::Ok();
 }
@@ -220,7 +220,7 @@ Status CheckAttribute(const treaty::Spec& spec, const treaty::Attribute& a,
     case ValueType::kStatus:
       return CheckStatus(spec, path, v);
     case ValueType::kIdentifier:
-      return CheckIdentifier(path, v, "identifier");
+      return CheckIdentifier(path, v);
     case ValueType::kFacility:
       return CheckFacility(path, v);
     default:
@@ -270,7 +270,7 @@ Status CheckField(const treaty::Spec& spec, const treaty::Field& field,
     case ValueType::kInstant:
       return CheckInstant(path, v);
     case ValueType::kIdentifier:
-      return CheckIdentifier(path, v, "identifier");
+      return CheckIdentifier(path, v);
     case ValueType::kFacility:
       return CheckFacility(path, v);
     case ValueType::kParty:
@@ -563,8 +563,7 @@ Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
       return Invalid(at(key), "required item key is missing");
     }
   }
-  DETENTE_RETURN_IF_ERROR(
-      CheckIdentifier(at("id"), *item.Find("id"), "identifier"));
+  DETENTE_RETURN_IF_ERROR(CheckIdentifier(at("id"), *item.Find("id")));
   DETENTE_RETURN_IF_ERROR(CheckParty(spec, at("party"), *item.Find("party")));
   DETENTE_RETURN_IF_ERROR(
       CheckCategory(spec, at("category"), *item.Find("category")));

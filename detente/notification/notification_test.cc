@@ -690,6 +690,33 @@ TEST(ValidateTest, ItemListWithBadItems) {
   EXPECT_TRUE(ValidateItemRecord(NewStart(), minimal, "item").ok());
 }
 
+TEST(ValidateTest, ItemAttributesFollowTheCategory) {
+  // New START's attributes are all strings; a typed, required one is added
+  // here to exercise the rules.
+  treaty::Spec spec = NewStart();
+  for (treaty::Category& c : spec.categories) {
+    if (c.id == "icbm") {
+      c.attributes.push_back(
+          {"deployed_since", treaty::ValueType::kInteger, true, ""});
+    }
+  }
+  const auto check = [&](Value attributes) {
+    Value m = Missile("X-1", 1);
+    m.mutable_map()["attributes"] = std::move(attributes);
+    return ValidateItemRecord(spec, m, "items[0]");
+  };
+  EXPECT_EQ(check(Value::OfMap({{"basing", S("silo")}})).message(),
+            "items[0].attributes.deployed_since: required by category 'icbm' "
+            "but missing");
+  EXPECT_EQ(check(Value::OfMap({{"deployed_since", S("soon")}})).message(),
+            "items[0].attributes.deployed_since: 'soon' is not an integer");
+  EXPECT_TRUE(check(Value::OfMap({{"deployed_since", S("2011")}})).ok());
+  Value no_attributes = Missile("X-1", 1);
+  no_attributes.mutable_map().erase("attributes");
+  EXPECT_THAT(ValidateItemRecord(spec, no_attributes, "it").message(),
+              HasSubstr("it.attributes.deployed_since: required"));
+}
+
 TEST(ValidateTest, Totals) {
   const treaty::NotificationType& t =
       *NewStart().FindNotification("NST-DB-UPDATE");
