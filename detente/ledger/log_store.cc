@@ -3,7 +3,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <cstring>
+#include <deque>
+#include <shared_mutex>
+#include <unordered_map>
 #include <utility>
 
 #include "detente/ledger/tile_memory_store.h"
@@ -98,6 +102,38 @@ Result<Hash> HashFromBlob(std::span<const uint8_t> b, std::string_view what) {
   return HashFromBytes(b, what);
 }
 
+constexpr const char* kReadRowSql =
+    "SELECT hashes FROM tile_rows WHERE id = ?1";
+
+// Runs `stmt` (kReadRowSql, prepared on `db`) for row (level, index) and
+// copies the row into `row`; resets `stmt` on every path so that it never
+// holds a read transaction open.
+Status ReadStoredRow(sqlite3* db, sqlite3_stmt* stmt, int level, uint64_t index,
+                     std::vector<Hash>* row) {
+  struct ResetOnExit {
+    sqlite3_stmt* stmt;
+    ~ResetOnExit() { sqlite3_reset(stmt); }
+  } reset{stmt};
+  sqlite3_bind_int64(stmt, 1, RowId(level, index));
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE) {
+    return Status::NotFound(fmt::format(
+        "tile row (level {}, index {}) is not stored", level, index));
+  }
+  if (rc != SQLITE_ROW) return SqlError(db, rc, "reading tiles");
+  const void* data = sqlite3_column_blob(stmt, 0);
+  const size_t bytes = static_cast<size_t>(sqlite3_column_bytes(stmt, 0));
+  if (bytes % kHashSize != 0 || bytes == 0 || bytes > kTileWidth * kHashSize) {
+    return Status::Corruption(fmt::format(
+        "tile row (level {}, index {}) has {} bytes, not 1 to {} whole "
+        "hashes",
+        level, index, bytes, kTileWidth));
+  }
+  row->resize(bytes / kHashSize);
+  std::memcpy(row->data(), data, bytes);
+  return Status::Ok();
+}
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -152,14 +188,222 @@ struct LogStore::Writer {
   std::condition_variable cv;
 };
 
-LogStore::LogStore(std::string path, sqlite3* db)
-    : path_(std::move(path)), db_(db) {}
+// Tile rows in memory, keyed like tile_rows (RowId).
+//
+// Which rows: every proof reads one row per stored level, and a level has
+// 2^row_stride times fewer rows than the one below it, so a row high in the
+// tree serves many more proofs than one near the leaves. Rows are therefore
+// kept from the top down: a row is admitted by evicting rows of lower levels
+// first (lowest first), then the oldest rows of its own level, never rows
+// above it. A row that does not fit still goes into a ring of the last
+// kRecentRows rows read, because MerkleTreeView asks for each row more than
+// once in a row (with stride 2, the nodes at levels h and h + 1 both come
+// from the row at level h).
+//
+// Coherence: each commit replaces the cached rows it rewrote and counts a
+// new generation, in one step (Committed()). A row read from the file is
+// put with the generation noted before the read, and dropped if a commit
+// has been counted since: it may predate that commit. So the cache holds
+// committed rows only. Besides, stored hashes never change and rows only
+// grow, so Read() of hashes past the end of a cached row is a miss that
+// goes to the file: an outdated row could cost a read, never a wrong hash.
+//
+// Thread-safety: Read() and generation() take a shared lock, so hits run in
+// parallel; Put() and Committed() an exclusive one.
+class LogStore::RowCache {
+ public:
+  explicit RowCache(size_t budget_bytes) : budget_(budget_bytes) {}
 
-LogStore::~LogStore() { sqlite3_close(db_); }
+  // Copies hashes [first, first + out.size()) of row `id` into `out`; false
+  // when the row is not cached.
+  bool Read(int64_t id, int first, std::span<Hash> out) const {
+    std::shared_lock<std::shared_mutex> l(mu_);
+    const std::vector<Hash>* row = Find(id);
+    const size_t begin = static_cast<size_t>(first);
+    if (row == nullptr || begin + out.size() > row->size()) return false;
+    std::memcpy(out.data(), row->data() + begin, out.size_bytes());
+    return true;
+  }
+
+  uint64_t generation() const {
+    std::shared_lock<std::shared_mutex> l(mu_);
+    return generation_;
+  }
+
+  // Caches `row`, the stored row `id` at tree level `level` as read after
+  // generation() returned `read_at`.
+  void Put(int level, int64_t id, std::vector<Hash> row, uint64_t read_at) {
+    if (budget_ == 0) return;
+    std::unique_lock<std::shared_mutex> l(mu_);
+    if (read_at != generation_ || Find(id) != nullptr) return;
+    const size_t size = Bytes(row);
+    while (size <= budget_ && bytes_ + size > budget_) {
+      int victim = 0;
+      while (victim <= level && fifo_[static_cast<size_t>(victim)].empty()) {
+        ++victim;
+      }
+      if (victim > level) break;  // only higher rows left: keep them
+      std::deque<int64_t>& fifo = fifo_[static_cast<size_t>(victim)];
+      auto it = rows_.find(fifo.front());
+      bytes_ -= Bytes(it->second);
+      rows_.erase(it);
+      fifo.pop_front();
+    }
+    if (bytes_ + size <= budget_) {
+      bytes_ += size;
+      rows_.emplace(id, std::move(row));
+      fifo_[static_cast<size_t>(level)].push_back(id);
+      return;
+    }
+    recent_[next_recent_] = {id, std::move(row)};
+    next_recent_ = (next_recent_ + 1) % kRecentRows;
+  }
+
+  // A commit wrote `rows`: replaces those cached, counts a generation.
+  void Committed(std::span<const TileRow> rows) {
+    std::unique_lock<std::shared_mutex> l(mu_);
+    ++generation_;
+    if (budget_ == 0) return;
+    for (const TileRow& row : rows) {
+      const int64_t id = RowId(row.tree_level, row.index);
+      if (auto it = rows_.find(id); it != rows_.end()) {
+        bytes_ = bytes_ - Bytes(it->second) + Bytes(row.hashes);
+        it->second = row.hashes;
+      }
+      for (Recent& r : recent_) {
+        if (r.id == id) r.hashes = row.hashes;
+      }
+    }
+  }
+
+  size_t bytes() const {
+    std::shared_lock<std::shared_mutex> l(mu_);
+    return bytes_;
+  }
+
+ private:
+  static constexpr size_t kRecentRows = 16;
+  struct Recent {
+    int64_t id = -1;  // no row has a negative id
+    std::vector<Hash> hashes;
+  };
+
+  static size_t Bytes(const std::vector<Hash>& row) {
+    return row.size() * kHashSize;
+  }
+
+  // REQUIRES: mu_ held (shared or exclusive).
+  const std::vector<Hash>* Find(int64_t id) const {
+    if (auto it = rows_.find(id); it != rows_.end()) return &it->second;
+    for (const Recent& r : recent_) {
+      if (r.id == id) return &r.hashes;
+    }
+    return nullptr;
+  }
+
+  const size_t budget_;
+  mutable std::shared_mutex mu_;
+  uint64_t generation_ = 0;  // commits counted
+  std::unordered_map<int64_t, std::vector<Hash>> rows_;
+  size_t bytes_ = 0;  // hashes held in rows_, in bytes
+  // Ids in rows_ by tree level, oldest first.
+  std::array<std::deque<int64_t>, kMaxTreeLevel + 1> fifo_;
+  std::array<Recent, kRecentRows> recent_;
+  size_t next_recent_ = 0;
+};
+
+// Read-only connections for ReadHashes(), one per concurrent caller (up to
+// kMaxReaders), opened on first need: so that proofs on several threads
+// read the file in parallel, and never wait for a commit on the main
+// connection (WAL readers see the last commit and do not block the writer).
+//
+// Thread-safety: Read() may be called concurrently.
+class LogStore::ReaderPool {
+ public:
+  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
+  ~ReaderPool() {
+    for (const Reader& r : readers_) {
+      sqlite3_finalize(r.read_row);
+      sqlite3_close(r.db);
+    }
+  }
+  ReaderPool(const ReaderPool&) = delete;
+  ReaderPool& operator=(const ReaderPool&) = delete;
+
+  // The committed row (level, index), as ReadStoredRow.
+  Status Read(int level, uint64_t index, std::vector<Hash>* row) {
+    DETENTE_ASSIGN_OR_RETURN(Reader r, Acquire());
+    Status s = ReadStoredRow(r.db, r.read_row, level, index, row);
+    Release(r);
+    return s;
+  }
+
+ private:
+  struct Reader {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* read_row = nullptr;
+  };
+
+  Result<Reader> Acquire() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (idle_.empty() && readers_.size() >= kMaxReaders) cv_.wait(l);
+    if (!idle_.empty()) {
+      Reader r = idle_.back();
+      idle_.pop_back();
+      return r;
+    }
+    Reader r;
+    int rc =
+        sqlite3_open_v2(path_.c_str(), &r.db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc == SQLITE_OK) {
+      sqlite3_busy_timeout(r.db, 10000);
+      sqlite3_extended_result_codes(r.db, 1);
+      rc = sqlite3_prepare_v3(r.db, kReadRowSql, -1, SQLITE_PREPARE_PERSISTENT,
+                              &r.read_row, nullptr);
+    }
+    if (rc != SQLITE_OK) {
+      Status s = SqlError(r.db, rc, fmt::format("opening {} to read", path_));
+      sqlite3_close(r.db);
+      return s;
+    }
+    readers_.push_back(r);
+    return r;
+  }
+
+  void Release(Reader r) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      idle_.push_back(r);
+    }
+    cv_.notify_one();
+  }
+
+  const std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Reader> readers_;  // all opened
+  std::vector<Reader> idle_;     // not in use
+};
+
+LogStore::LogStore(std::string path, sqlite3* db,
+                   const LogStoreOptions& options)
+    : path_(std::move(path)),
+      db_(db),
+      row_cache_(std::make_unique<RowCache>(options.row_cache_bytes)),
+      readers_(std::make_unique<ReaderPool>(path_)) {}
+
+LogStore::~LogStore() {
+  // Readers first: the last connection to close checkpoints the WAL into
+  // the file, which only the main (read-write) one can do.
+  readers_.reset();
+  sqlite3_finalize(read_row_);
+  sqlite3_close(db_);
+}
 
 Result<std::unique_ptr<LogStore>> LogStore::Create(
     const std::string& path, std::string_view origin,
-    std::string_view verifier_key) {
+    std::string_view verifier_key, const LogStoreOptions& options) {
   struct stat st;
   if (::stat(path.c_str(), &st) == 0) {
     return Status::AlreadyExists(
@@ -167,7 +411,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Create(
   }
   if (origin.empty()) return Status::InvalidArgument("empty log origin");
   DETENTE_ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, /*create=*/true));
-  std::unique_ptr<LogStore> store(new LogStore(path, db));
+  std::unique_ptr<LogStore> store(new LogStore(path, db, options));
   DETENTE_RETURN_IF_ERROR(Exec(db, "PRAGMA journal_mode=WAL", "enabling WAL"));
   DETENTE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "creating the schema"));
   DETENTE_RETURN_IF_ERROR(Exec(db, kSchema, "creating the schema"));
@@ -195,13 +439,14 @@ Result<std::unique_ptr<LogStore>> LogStore::Create(
   return store;
 }
 
-Result<std::unique_ptr<LogStore>> LogStore::Open(const std::string& path) {
+Result<std::unique_ptr<LogStore>> LogStore::Open(
+    const std::string& path, const LogStoreOptions& options) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     return Status::NotFound(fmt::format("{}: no such log", path));
   }
   DETENTE_ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path, /*create=*/false));
-  std::unique_ptr<LogStore> store(new LogStore(path, db));
+  std::unique_ptr<LogStore> store(new LogStore(path, db, options));
   DETENTE_RETURN_IF_ERROR(store->Load());
   DETENTE_RETURN_IF_ERROR(store->CheckTail());
   return store;
@@ -242,6 +487,11 @@ Status LogStore::Load() {
           fmt::format("{}: no origin in metadata", path_));
     }
     DETENTE_RETURN_IF_ERROR(layout_.Validate());
+  }
+  if (read_row_ == nullptr) {
+    int rc = sqlite3_prepare_v3(db_, kReadRowSql, -1, SQLITE_PREPARE_PERSISTENT,
+                                &read_row_, nullptr);
+    if (rc != SQLITE_OK) return SqlError(db_, rc, "preparing tile reads");
   }
   uint64_t count = 0;
   {
@@ -425,7 +675,8 @@ Status LogStore::WriteBatch(std::span<Writer* const> batch) {
   }
   Stmt row(db_, "INSERT OR REPLACE INTO tile_rows(id, hashes) VALUES (?1, ?2)");
   if (Status s = row.status("writing tiles"); !s.ok()) return fail(s);
-  for (const TileRow& r : builder_.TakeRows()) {
+  const std::vector<TileRow> rows = builder_.TakeRows();
+  for (const TileRow& r : rows) {
     row.Reset();
     row.Bind(1, RowId(r.tree_level, r.index));
     row.BindBlob(2, r.hashes.data(), r.hashes.size() * kHashSize);
@@ -434,6 +685,9 @@ Status LogStore::WriteBatch(std::span<Writer* const> batch) {
   }
   int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return fail(SqlError(db_, rc, "committing an append"));
+  // Still under mu_: a reader that learns the new size from size() finds
+  // the rewritten rows in the cache.
+  row_cache_->Committed(rows);
   return Status::Ok();
 }
 
@@ -468,9 +722,9 @@ Result<std::string> LogStore::Entry(uint64_t index) const {
   std::string data(reinterpret_cast<const char*>(b.data()), b.size());
   // Never serve an entry the tree does not vouch for.
   Hash stored{};
-  DETENTE_RETURN_IF_ERROR(ReadHashesLocked(0, index / kTileWidth,
-                                           static_cast<int>(index % kTileWidth),
-                                           std::span<Hash>(&stored, 1)));
+  DETENTE_RETURN_IF_ERROR(ReadTreeHashes(0, index / kTileWidth,
+                                         static_cast<int>(index % kTileWidth),
+                                         std::span<Hash>(&stored, 1)));
   if (HashLeaf(data) != stored) {
     return Status::Corruption(fmt::format(
         "{}: entry {} does not hash to the stored leaf hash; run 'detente "
@@ -482,57 +736,33 @@ Result<std::string> LogStore::Entry(uint64_t index) const {
 
 Status LogStore::ReadRow(int level, uint64_t index,
                          std::vector<Hash>* row) const {
-  Stmt s(db_, "SELECT hashes FROM tile_rows WHERE id = ?1");
-  DETENTE_RETURN_IF_ERROR(s.status("reading tiles"));
-  s.Bind(1, RowId(level, index));
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) {
-    return Status::NotFound(fmt::format(
-        "tile row (level {}, index {}) is not stored", level, index));
-  }
-  if (rc != SQLITE_ROW) return SqlError(db_, rc, "reading tiles");
-  std::span<const uint8_t> b = s.Blob(0);
-  if (b.size() % kHashSize != 0 || b.empty() ||
-      b.size() > kTileWidth * kHashSize) {
-    return Status::Corruption(fmt::format(
-        "tile row (level {}, index {}) has {} bytes, not a whole number of "
-        "hashes",
-        level, index, b.size()));
-  }
-  row->resize(b.size() / kHashSize);
-  std::memcpy(row->data(), b.data(), b.size());
-  return Status::Ok();
+  return ReadStoredRow(db_, read_row_, level, index, row);
 }
 
 Status LogStore::ReadHashes(int tree_level, uint64_t row_index, int first,
                             std::span<Hash> out) {
-  std::lock_guard<std::mutex> l(mu_);
-  return ReadHashesLocked(tree_level, row_index, first, out);
+  return ReadTreeHashes(tree_level, row_index, first, out);
 }
 
-Status LogStore::ReadHashesLocked(int tree_level, uint64_t row_index, int first,
-                                  std::span<Hash> out) const {
-  Stmt s(db_, "SELECT hashes FROM tile_rows WHERE id = ?1");
-  DETENTE_RETURN_IF_ERROR(s.status("reading tiles"));
-  s.Bind(1, RowId(tree_level, row_index));
-  int rc = s.Step();
-  if (rc == SQLITE_DONE) {
-    return Status::NotFound(fmt::format(
-        "tile row (level {}, index {}) is not stored", tree_level, row_index));
-  }
-  if (rc != SQLITE_ROW) return SqlError(db_, rc, "reading tiles");
-  std::span<const uint8_t> b = s.Blob(0);
-  size_t begin = static_cast<size_t>(first) * kHashSize;
-  size_t bytes = out.size() * kHashSize;
-  if (b.size() % kHashSize != 0 || begin + bytes > b.size()) {
+Status LogStore::ReadTreeHashes(int tree_level, uint64_t row_index, int first,
+                                std::span<Hash> out) const {
+  const int64_t id = RowId(tree_level, row_index);
+  if (row_cache_->Read(id, first, out)) return Status::Ok();
+  const uint64_t generation = row_cache_->generation();
+  std::vector<Hash> row;
+  DETENTE_RETURN_IF_ERROR(readers_->Read(tree_level, row_index, &row));
+  const size_t begin = static_cast<size_t>(first);
+  if (begin + out.size() > row.size()) {
     return Status::NotFound(fmt::format(
         "tile row (level {}, index {}) holds {} hashes, fewer than {}",
-        tree_level, row_index, b.size() / kHashSize,
-        static_cast<size_t>(first) + out.size()));
+        tree_level, row_index, row.size(), begin + out.size()));
   }
-  std::memcpy(out.data(), b.data() + begin, bytes);
+  std::memcpy(out.data(), row.data() + begin, out.size_bytes());
+  row_cache_->Put(tree_level, id, std::move(row), generation);
   return Status::Ok();
 }
+
+size_t LogStore::CachedRowBytes() const { return row_cache_->bytes(); }
 
 Result<MerkleTreeView> LogStore::View(uint64_t tree_size) {
   if (tree_size > size()) {

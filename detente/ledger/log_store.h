@@ -16,9 +16,21 @@
 // first bad index, rather than serving a damaged log. Verify() recomputes
 // everything from the entries.
 //
-// Thread-safety: all methods are safe to call concurrently; Append() callers
-// share commits, other calls serialise on one connection. A LogStore owns its
-// SQLite connection; one process should open a file once.
+// Reading the tree: ReadHashes() (what MerkleTreeView calls for every proof)
+// answers from an in-memory cache of tile rows when it can, and otherwise
+// reads the whole row on a read-only connection of its own and caches it.
+// The cache keeps rows from the top of the tree down, as many levels as
+// LogStoreOptions::row_cache_bytes holds, so that a proof reads the file
+// only near the leaves. The cache holds committed rows only: an append that
+// rewrites a partial row replaces its cached copy when it commits, and a
+// row read while a commit happened is not cached. Verify() reads the file,
+// never the cache.
+//
+// Thread-safety: all methods are safe to call concurrently. Append() callers
+// share commits. ReadHashes() never waits for a commit: it runs in parallel
+// with everything, on up to kMaxReaders read-only connections opened as
+// needed. Other calls serialise on the main connection. A LogStore owns its
+// SQLite connections; one process should open a file once.
 #ifndef DETENTE_LEDGER_LOG_STORE_H_
 #define DETENTE_LEDGER_LOG_STORE_H_
 
@@ -40,6 +52,7 @@
 #include "detente/ledger/tile.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace detente::ledger {
 
@@ -49,9 +62,24 @@ namespace detente::ledger {
 inline constexpr size_t kMaxEntryBytes = size_t{1} << 20;
 // At most this many entries share one group commit.
 inline constexpr size_t kMaxGroupEntries = 256;
+// At most this many ReadHashes() calls read the file at once (each on its
+// own read-only connection); more wait.
+inline constexpr size_t kMaxReaders = 8;
 // The store's schema version (PRAGMA user_version). Bumped on any change to
 // docs/log-format.md.
 inline constexpr int kLogSchemaVersion = 1;
+
+struct LogStoreOptions {
+  // Bytes of tile rows kept in memory for ReadHashes() (0: none), filled
+  // as rows are read. Rows fill it from the top of the tree down: with the
+  // default row stride of 2, every row above the leaves takes 10.7 bytes
+  // per entry, so the default holds them all up to about 12 million
+  // entries, and for a larger log the levels nearest the root; a proof then
+  // reads one row of leaf hashes from the file. Partial rows at the right
+  // edge may exceed the budget by up to one row per level, and the last 16
+  // rows read are kept besides.
+  size_t row_cache_bytes = size_t{128} << 20;
+};
 
 // A checkpoint this log signed (or, for a witness, cosigned).
 struct StoredCheckpoint {
@@ -68,10 +96,11 @@ class LogStore : public TileReader {
   // in C2SP vkey form, recorded so that the file says who signs it.
   static Result<std::unique_ptr<LogStore>> Create(
       const std::string& path, std::string_view origin,
-      std::string_view verifier_key);
+      std::string_view verifier_key, const LogStoreOptions& options = {});
   // Opens an existing log, checking its schema version and its tail against
   // the last signed checkpoint. NotFound if missing; Corruption if damaged.
-  static Result<std::unique_ptr<LogStore>> Open(const std::string& path);
+  static Result<std::unique_ptr<LogStore>> Open(
+      const std::string& path, const LogStoreOptions& options = {});
 
   ~LogStore() override;
   LogStore(const LogStore&) = delete;
@@ -137,18 +166,26 @@ class LogStore : public TileReader {
 
   // Bytes the SQLite file takes (page_count * page_size), for benchmarks.
   Result<uint64_t> FileBytes() const;
+  // Bytes of tile rows cached in memory now.
+  size_t CachedRowBytes() const;
 
  private:
   struct Writer;
+  class RowCache;
+  class ReaderPool;
 
-  LogStore(std::string path, sqlite3* db);
+  LogStore(std::string path, sqlite3* db, const LogStoreOptions& options);
   Status Load();
   Status CheckTail();
   Status WriteBatch(std::span<Writer* const> batch);
-  Status ReadRow(int level, uint64_t index, std::vector<Hash>* row) const;
+  // The stored row, read from the file on the main connection (never the
+  // cache). NotFound when absent, Corruption when not 1 to 256 hashes.
   // REQUIRES: mu_ held.
-  Status ReadHashesLocked(int tree_level, uint64_t row_index, int first,
-                          std::span<Hash> out) const;
+  Status ReadRow(int level, uint64_t index, std::vector<Hash>* row) const;
+  // ReadHashes(): from the cache, else from the file on a reader connection
+  // (and then cached). Needs no lock.
+  Status ReadTreeHashes(int tree_level, uint64_t row_index, int first,
+                        std::span<Hash> out) const;
   Status ValidateEntry(std::span<const uint8_t> entry) const;
 
   const std::string path_;
@@ -160,6 +197,11 @@ class LogStore : public TileReader {
   // Serialises use of db_ and the tree state below.
   mutable std::mutex mu_;
   TileBuilder builder_;  // tree state after the last commit
+  // Reads a row on db_ (for Verify()); prepared once.
+  sqlite3_stmt* read_row_ = nullptr;
+  // Both internally synchronised.
+  const std::unique_ptr<RowCache> row_cache_;
+  std::unique_ptr<ReaderPool> readers_;
   // Group commit queue (guarded by queue_mu_).
   std::mutex queue_mu_;
   std::deque<Writer*> queue_;

@@ -2,10 +2,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "detente/ledger/proof.h"
@@ -29,9 +32,9 @@ class LogStoreTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::unique_ptr<LogStore> NewLog() {
+  std::unique_ptr<LogStore> NewLog(const LogStoreOptions& options = {}) {
     Result<std::unique_ptr<LogStore>> s = LogStore::Create(
-        path_, "example.org/log", "example.org/log+00000000+AQ");
+        path_, "example.org/log", "example.org/log+00000000+AQ", options);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? std::move(s).value() : nullptr;
   }
@@ -180,6 +183,192 @@ TEST_F(LogStoreTest, CreateRefusesExistingAndOpenRefusesMissing) {
   Result<std::unique_ptr<LogStore>> junk =
       LogStore::Open((dir_ / "junk.db").string());
   EXPECT_EQ(junk.status().code(), StatusCode::kCorruption) << junk.status();
+}
+
+// The roots of every prefix of `entries`, computed without the store.
+std::vector<Hash> PrefixRoots(const std::vector<std::string>& entries) {
+  std::vector<Hash> roots = {EmptyRoot()};
+  CompactRange range;
+  for (const std::string& e : entries) {
+    range.Append(HashLeaf(e));
+    roots.push_back(range.Root());
+  }
+  return roots;
+}
+
+// Checks inclusion proofs of `indices` and a consistency proof from each of
+// `old_sizes` in the tree of `n` leaves, against roots computed without the
+// store.
+void ExpectProofsVerify(LogStore& log, uint64_t n,
+                        const std::vector<std::string>& entries,
+                        const std::vector<Hash>& roots,
+                        std::initializer_list<uint64_t> indices,
+                        std::initializer_list<uint64_t> old_sizes) {
+  Result<MerkleTreeView> view = log.View(n);
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_EQ(view->root(), roots[n]) << "size " << n;
+  for (uint64_t i : indices) {
+    Result<std::vector<Hash>> p = view->InclusionProof(i);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_TRUE(VerifyInclusion(i, n, HashLeaf(entries[i]), *p, roots[n]).ok())
+        << "index " << i << " in size " << n;
+  }
+  for (uint64_t m : old_sizes) {
+    Result<std::vector<Hash>> p = view->ConsistencyProof(m);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_TRUE(VerifyConsistency(m, n, *p, roots[m], roots[n]).ok())
+        << "from " << m << " to " << n;
+  }
+}
+
+// The row cache holds partial rows at the right edge, which every append
+// rewrites. Proofs between appends put those rows in the cache; the next
+// appends extend them; the proofs that follow must see the extended rows.
+// Run with a cache that keeps every row, one that holds a single row (so
+// rows are evicted and pass through the ring of recent rows), and none.
+class LogStoreRowCacheTest : public LogStoreTest,
+                             public ::testing::WithParamInterface<size_t> {};
+
+TEST_P(LogStoreRowCacheTest, ProofsSeeAppendsThatExtendCachedPartialRows) {
+  LogStoreOptions options;
+  options.row_cache_bytes = GetParam();
+  auto log = NewLog(options);
+  std::vector<std::string> entries;
+  for (int i = 0; i < 3000; ++i) entries.push_back(fmt::format("x{}", i));
+  const std::vector<Hash> roots = PrefixRoots(entries);
+  std::mt19937 rng(3);
+  uint64_t n = 0;
+  bool single = false;
+  while (n < entries.size()) {
+    const uint64_t prev = n;
+    // 1 to 300 entries: batches end inside rows at every stored level, and
+    // some cross a row boundary at level 0 (256 leaves) or level 2 (1024).
+    n = std::min<uint64_t>(entries.size(), n + 1 + rng() % 300);
+    if (single) {  // the group-commit path, for a few entries
+      n = std::min<uint64_t>(n, prev + 3);
+      for (uint64_t i = prev; i < n; ++i) {
+        ASSERT_TRUE(log->Append(entries[i]).ok());
+      }
+    } else {
+      std::span<const std::string> batch(entries.data() + prev, n - prev);
+      ASSERT_EQ(*log->AppendBatch(batch), prev);
+    }
+    single = !single;
+    ASSERT_EQ(log->root(), roots[n]);
+    const uint64_t r = rng() % n;
+    ExpectProofsVerify(*log, n, entries, roots, {n - 1, prev, r},
+                       {prev, n - 1, 1 + r});
+    // An older view reads the same rows, now longer than it needs.
+    ExpectProofsVerify(*log, prev == 0 ? n : prev, entries, roots, {0}, {1});
+  }
+  if (GetParam() == 0) {
+    EXPECT_EQ(log->CachedRowBytes(), 0u);
+  }
+  EXPECT_TRUE(log->Verify().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Budgets, LogStoreRowCacheTest,
+                         ::testing::Values(LogStoreOptions().row_cache_bytes,
+                                           kTileWidth* kHashSize, 0),
+                         [](const ::testing::TestParamInfo<size_t>& p) {
+                           return p.param == 0 ? std::string("NoCache")
+                                  : p.param == kTileWidth * kHashSize
+                                      ? std::string("OneRow")
+                                      : std::string("Default");
+                         });
+
+TEST_F(LogStoreTest, RowCacheKeepsTheTopOfTheTreeWithinItsBudget) {
+  LogStoreOptions options;
+  options.row_cache_bytes = 4 * kTileWidth * kHashSize;  // four full rows
+  auto log = NewLog(options);
+  std::vector<std::string> entries;
+  for (int i = 0; i < 70000; ++i) entries.push_back(fmt::format("y{}", i));
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  const std::vector<Hash> roots = PrefixRoots(entries);
+  Result<MerkleTreeView> view = log->View();
+  ASSERT_TRUE(view.ok());
+  for (uint64_t i = 0; i < entries.size(); i += 97) {
+    Result<std::vector<Hash>> p = view->InclusionProof(i);
+    ASSERT_TRUE(p.ok()) << p.status();
+    ASSERT_TRUE(VerifyInclusion(i, entries.size(), HashLeaf(entries[i]), *p,
+                                roots.back())
+                    .ok());
+  }
+  // Full rows never exceed the budget; of 70,000 leaves the cache keeps
+  // rows from the top (levels 8 to 16: 275 + 1 + 1 + 1 + 1 hashes) and one
+  // more row below.
+  EXPECT_LE(log->CachedRowBytes(), options.row_cache_bytes);
+  EXPECT_GT(log->CachedRowBytes(), 0u);
+}
+
+// Readers on other threads prove the newest entry while a writer appends:
+// a row read on a reader connection just before a commit extends it must
+// never be served in place of the longer one.
+TEST_F(LogStoreTest, ProofsOnOtherThreadsFollowConcurrentAppends) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  for (int i = 0; i < 1200; ++i) entries.push_back(fmt::format("z{}", i));
+  const std::vector<Hash> roots = PrefixRoots(entries);
+  std::atomic<bool> done{false};
+  std::atomic<int> proofs{0}, failures{0};
+  auto reader = [&](uint32_t seed) {
+    std::mt19937 rng(seed);
+    while (!done.load()) {
+      const uint64_t n = log->size();
+      if (n == 0) continue;
+      Result<MerkleTreeView> view = log->View(n);
+      if (!view.ok() || view->root() != roots[n]) {
+        ++failures;
+        continue;
+      }
+      for (uint64_t i : {n - 1, static_cast<uint64_t>(rng() % n)}) {
+        Result<std::vector<Hash>> p = view->InclusionProof(i);
+        if (!p.ok() ||
+            !VerifyInclusion(i, n, HashLeaf(entries[i]), *p, roots[n]).ok()) {
+          ++failures;
+        }
+        ++proofs;
+      }
+    }
+  };
+  {
+    std::jthread r1(reader, 1u), r2(reader, 2u);
+    std::mt19937 rng(9);
+    for (uint64_t n = 0; n < entries.size();) {
+      const uint64_t k = std::min<uint64_t>(entries.size() - n, 1 + rng() % 5);
+      std::span<const std::string> batch(entries.data() + n, k);
+      ASSERT_TRUE(log->AppendBatch(batch).ok());
+      n += k;
+    }
+    done = true;
+  }
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(proofs.load(), 0);
+}
+
+TEST_F(LogStoreTest, VerifyReadsTheFileNotTheRowCache) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  for (int i = 0; i < 1000; ++i) entries.push_back(fmt::format("w{}", i));
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  Result<MerkleTreeView> view = log->View();
+  ASSERT_TRUE(view.ok());
+  ASSERT_TRUE(view->InclusionProof(5).ok());  // caches the rows of leaf 5
+  ASSERT_GT(log->CachedRowBytes(), 0u);
+  // Another connection zeroes the first row of level 2 under the open log.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "UPDATE tile_rows SET hashes = zeroblob(length(hashes)) "
+                   "WHERE id = (2 << 56)",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  Status v = log->Verify();
+  EXPECT_EQ(v.code(), StatusCode::kCorruption) << v;
+  EXPECT_THAT(std::string(v.message()), HasSubstr("first bad index 0"));
 }
 
 }  // namespace
