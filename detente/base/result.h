@@ -52,13 +52,16 @@ class [[nodiscard]] Result {
     CheckOk();
     return std::get<T>(v_);
   }
-  T&& value() && {
+  // On an rvalue the value is moved out and returned by value, so that
+  // `for (auto& x : *F())` and `F().value()` never refer into a temporary
+  // that has already been destroyed.
+  T value() && {
     CheckOk();
     return std::get<T>(std::move(v_));
   }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  T operator*() && { return std::move(*this).value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 

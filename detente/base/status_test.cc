@@ -83,6 +83,17 @@ TEST(ResultTest, MoveOnlyValues) {
   EXPECT_EQ(*p, "owned");
 }
 
+Result<std::vector<int>> Numbers() { return std::vector<int>{1, 2, 3}; }
+
+// Range-for over the value of a temporary Result must not dangle (ASan
+// catches it if it does).
+TEST(ResultTest, RangeForOverTemporaryIsSafe) {
+  int sum = 0;
+  for (int x : *Numbers()) sum += x;
+  for (int x : Numbers().value()) sum += x;
+  EXPECT_EQ(sum, 12);
+}
+
 TEST(ResultTest, OkStatusIsNotAValue) {
   Result<int> r = Status::Ok();
   EXPECT_FALSE(r.ok());

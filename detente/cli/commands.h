@@ -145,6 +145,38 @@ struct ProofVerifyOptions {
 int RunProofVerify(const CommonOptions& common, const ProofVerifyOptions& opts,
                    Streams io);
 
+// --- The regime: state and findings over the parties' logs ---
+
+// Where the parties' logs are: DIR/<party>.db and DIR/<party>.key.vkey for
+// each party of the treaty, the party code in lower case (the layout
+// `detente synth` writes).
+struct RegimeOptions {
+  std::string treaty = "new-start";
+  std::string dir;
+};
+
+struct StateOptions {
+  RegimeOptions regime;
+  std::string at;         // YYYY-MM-DD or an instant; default: now
+  std::string published;  // CSV to show beside (default: bundled, if any)
+};
+int RunState(const CommonOptions& common, const StateOptions& opts, Streams io);
+
+struct FindingsOptions {
+  RegimeOptions regime;
+  std::string until;    // default: now
+  std::string out_dir;  // write each finding as <id>.json here
+};
+int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
+                Streams io);
+
+struct FindingVerifyOptions {
+  std::string file;
+  std::vector<std::string> vkeys;  // every party's log verifier key
+};
+int RunFindingVerify(const CommonOptions& common,
+                     const FindingVerifyOptions& opts, Streams io);
+
 }  // namespace detente::cli
 
 #endif  // DETENTE_CLI_COMMANDS_H_

@@ -262,6 +262,54 @@ int main(int argc, char** argv) {
   AddFormatFlags(pv, &common, false);
   pv->callback([&] { rc = detente::cli::RunProofVerify(common, pv_opts, io); });
 
+  // state, findings, finding verify
+  detente::cli::StateOptions state_opts;
+  CLI::App* state = app.add_subcommand(
+      "state", "The treaty database at a date: the fold of every party's log");
+  state->add_option("--treaty", state_opts.regime.treaty, "Spec id or path")
+      ->default_val("new-start");
+  state
+      ->add_option("--dir", state_opts.regime.dir,
+                   "Directory with <party>.db and <party>.key.vkey")
+      ->required();
+  state->add_option("--at", state_opts.at,
+                    "Date (end of that day) or GMT instant; default: now");
+  state->add_option("--published", state_opts.published,
+                    "Published aggregates CSV to show beside");
+  AddFormatFlags(state, &common, false);
+  state->callback([&] { rc = detente::cli::RunState(common, state_opts, io); });
+
+  detente::cli::FindingsOptions findings_opts;
+  CLI::App* findings = app.add_subcommand(
+      "findings", "Compliance findings over the parties' logs, with evidence");
+  findings
+      ->add_option("--treaty", findings_opts.regime.treaty, "Spec id or path")
+      ->default_val("new-start");
+  findings
+      ->add_option("--dir", findings_opts.regime.dir,
+                   "Directory with <party>.db and <party>.key.vkey")
+      ->required();
+  findings->add_option("--until", findings_opts.until,
+                       "Look at events up to this date; default: now");
+  findings->add_option("--out", findings_opts.out_dir,
+                       "Write each finding with its evidence as <id>.json");
+  AddFormatFlags(findings, &common, false);
+  findings->callback(
+      [&] { rc = detente::cli::RunFindings(common, findings_opts, io); });
+
+  CLI::App* finding = app.add_subcommand("finding", "One finding");
+  finding->require_subcommand(1);
+  detente::cli::FindingVerifyOptions fv_opts;
+  CLI::App* fv = finding->add_subcommand(
+      "verify", "Check a finding and its evidence offline, with no database");
+  fv->add_option("FILE", fv_opts.file, "Finding file (JSON)")->required();
+  fv->add_option("--vkeys", fv_opts.vkeys,
+                 "Every party's log verifier key (text or file)")
+      ->required();
+  AddFormatFlags(fv, &common, false);
+  fv->callback(
+      [&] { rc = detente::cli::RunFindingVerify(common, fv_opts, io); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,54 @@
+// The compliance pass: rules over the regime fold that turn what the logs
+// show into findings with evidence (finding.h). Rules (docs/compliance.md):
+//   limit-exceeded           a binding central limit exceeded
+//   late-notification        sent after its deadline rule
+//   missing-update           a six-monthly database update never sent
+//   declared-totals-mismatch declared totals != totals of the declared items
+//   sequence-gap, sequence-replay, bad-signature, invalid-notification,
+//   malformed-entry          from reading the logs
+//   unknown-identifier, duplicate-identifier, eliminated-item-used,
+//   warheads-over-type-maximum, status-mismatch, facility-mismatch,
+//   warheads-mismatch, warheads-on-non-deployed
+//                            illegal steps in the fold
+// Each finding carries the entries it rests on with inclusion proofs
+// against the log's latest checkpoint, which should carry another party's
+// cosignature (log receipt).
+//
+// Borrowed inputs; the pass is single-threaded.
+#ifndef DETENTE_COMPLIANCE_CHECKER_H_
+#define DETENTE_COMPLIANCE_CHECKER_H_
+
+#include <string>
+#include <vector>
+
+#include "detente/base/result.h"
+#include "detente/compliance/finding.h"
+#include "detente/crypto/keys.h"
+#include "detente/ledger/log_store.h"
+#include "detente/regime/fold.h"
+#include "detente/treaty/spec.h"
+
+namespace detente::compliance {
+
+struct PartyLogInput {
+  std::string party;  // party code
+  ledger::LogStore* log = nullptr;
+  crypto::VerifierKey key;  // the party's log key (signs notifications)
+};
+
+struct CheckOptions {
+  Instant until;  // rules look at events up to here
+};
+
+struct ComplianceResult {
+  std::vector<Finding> findings;  // in time order
+  regime::State state;            // the fold at `until`
+};
+
+Result<ComplianceResult> Check(const treaty::Spec& spec,
+                               std::vector<PartyLogInput> parties,
+                               const CheckOptions& options);
+
+}  // namespace detente::compliance
+
+#endif  // DETENTE_COMPLIANCE_CHECKER_H_

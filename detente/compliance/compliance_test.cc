@@ -1,0 +1,249 @@
+// The compliance pass end to end on real signed logs: a small New START
+// history for two parties with checkpoints cosigned by the other party, into
+// which a limit breach, a late notification and a sequence gap are injected.
+// Each must produce a finding whose evidence verifies offline — and stops
+// verifying when any byte of the evidence changes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "detente/compliance/checker.h"
+#include "detente/compliance/verify.h"
+#include "detente/crypto/cosignature.h"
+#include "detente/ledger/checkpoint.h"
+#include "detente/notification/notification.h"
+#include "detente/treaty/loader.h"
+#include "fmt/format.h"
+
+namespace detente::compliance {
+namespace {
+
+using notification::Notification;
+using notification::Value;
+using ::testing::HasSubstr;
+
+const treaty::Spec& NewStart() {
+  static const treaty::Spec s = *treaty::LoadSpecFile(
+      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
+  return s;
+}
+
+Instant T(const std::string& s) { return *Instant::Parse(s); }
+
+crypto::SignerKey Key(const std::string& name, uint8_t b) {
+  crypto::Ed25519Seed seed{};
+  seed.fill(b);
+  return *crypto::SignerKey::FromSeed(name, crypto::KeyType::kEd25519, seed);
+}
+
+struct Party {
+  std::string code;
+  crypto::SignerKey key;
+  std::unique_ptr<ledger::LogStore> log;
+  uint64_t seq = 0;
+};
+
+class ComplianceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format(
+               "detente_compliance_{}_{}", getpid(),
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    us_ = MakeParty("US", "us.test/nst", 1);
+    ru_ = MakeParty("RU", "ru.test/nst", 2);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Party> MakeParty(const std::string& code,
+                                   const std::string& origin, uint8_t b) {
+    auto p = std::make_unique<Party>(Party{code, Key(origin, b), nullptr, 0});
+    p->log = std::move(
+                 ledger::LogStore::Create((dir_ / (code + ".db")).string(),
+                                          origin, p->key.verifier().ToString()))
+                 .value();
+    return p;
+  }
+
+  // Signs and appends; `skip` bumps the sequence first (a gap).
+  void Send(Party& p, const std::string& type, const std::string& event,
+            Value::Map body, const std::string& sent = "", int skip = 0) {
+    Notification n;
+    n.treaty = "new-start";
+    n.sender = p.code;
+    p.seq += 1 + static_cast<uint64_t>(skip);
+    n.sequence = p.seq;
+    n.type = type;
+    n.event_time = T(event);
+    n.sent_time = T(sent.empty() ? event : sent);
+    n.body = Value::OfMap(std::move(body));
+    Status v = notification::Validate(NewStart(), n);
+    ASSERT_TRUE(v.ok()) << v;
+    ASSERT_TRUE(p.log->Append(notification::Sign(n, p.key).Entry()).ok());
+  }
+
+  static Value Item(const std::string& id, const std::string& party,
+                    const std::string& cat, const std::string& status,
+                    int64_t warheads) {
+    Value::Map m = {
+        {"id", Value::Str(id)},        {"party", Value::Str(party)},
+        {"category", Value::Str(cat)}, {"status", Value::Str(status)},
+        {"type", Value::Str("T")},     {"facility", Value::Str("F")}};
+    if (cat == "icbm") m["warheads"] = Value::Int(warheads);
+    return Value::OfMap(std::move(m));
+  }
+
+  // A declaration with `n` deployed ICBMs of `w` warheads each, in launchers.
+  void Declare(Party& p, const std::string& type, const std::string& as_of,
+               int n, int w, const std::string& sent = "") {
+    Value::List items;
+    for (int i = 0; i < n; ++i) {
+      items.push_back(Item(fmt::format("{}-M{}", p.code, i), p.code, "icbm",
+                           "deployed", w));
+      items.push_back(Item(fmt::format("{}-L{}", p.code, i), p.code,
+                           "icbm_launcher", "deployed", 0));
+    }
+    Value::Map totals = {
+        {"deployed_delivery_vehicles", Value::Int(n)},
+        {"deployed_warheads", Value::Int(static_cast<int64_t>(n) * w)},
+        {"deployed_and_nondeployed_launchers", Value::Int(n)}};
+    Send(p, type, as_of + "T00:00:00Z",
+         {{"as_of", Value::Str(as_of)},
+          {"items", Value::OfList(std::move(items))},
+          {"totals", Value::OfMap(std::move(totals))}},
+         sent);
+  }
+
+  // Checkpoints `p`'s log and has `witness` cosign it, recording the receipt.
+  void Receipt(Party& p, Party& witness, uint64_t timestamp) {
+    ledger::Checkpoint cp{p.log->origin(), p.log->size(), p.log->root(), {}};
+    std::string note = *ledger::SignCheckpoint(cp, p.key);
+    ASSERT_TRUE(
+        p.log->SaveCheckpoint({cp.origin, cp.size, cp.root, note}).ok());
+    crypto::SignerKey cosigner = *crypto::SignerKey::FromSeed(
+        witness.key.name(), crypto::KeyType::kCosignatureV1,
+        witness.key.key_pair().seed());
+    crypto::NoteSignature sig = *crypto::Cosign(cp.Body(), cosigner, timestamp);
+    std::string cosigned = *crypto::AddSignatures(
+        note, std::span<const crypto::NoteSignature>(&sig, 1));
+    ASSERT_TRUE(
+        p.log->UpdateCheckpointNote({cp.origin, cp.size, cp.root, cosigned})
+            .ok());
+  }
+
+  Result<ComplianceResult> Run(const std::string& until) {
+    return Check(NewStart(),
+                 {{"US", us_->log.get(), us_->key.verifier()},
+                  {"RU", ru_->log.get(), ru_->key.verifier()}},
+                 {T(until)});
+  }
+
+  std::vector<crypto::VerifierKey> Keys() {
+    return {us_->key.verifier(), ru_->key.verifier()};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Party> us_, ru_;
+};
+
+TEST_F(ComplianceTest, InjectedBreachLateNoticeAndGapAreFoundAndProven) {
+  // 2018-03-01: both within the limits (on time).
+  Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  // US: a breach — 1,551 warheads on deployed missiles — from 2019-03-01.
+  Declare(*us_, "NST-DB-UPDATE", "2019-03-01", 517, 3, "2019-03-20T00:00:00Z");
+  // RU: a status change reported late (day 9, rule: 5 days).
+  Send(*ru_, "NST-STATUS-CHANGE", "2019-04-01T00:00:00Z",
+       {{"item", Value::Str("RU-M0")},
+        {"category", Value::Str("icbm")},
+        {"from_status", Value::Str("deployed")},
+        {"to_status", Value::Str("non_deployed")},
+        {"occurred", Value::Str("2019-04-01")}},
+       "2019-04-10T00:00:00Z");
+  // RU: then a notification that skips two sequence numbers.
+  Send(*ru_, "NST-STATUS-CHANGE", "2019-05-01T00:00:00Z",
+       {{"item", Value::Str("RU-M0")},
+        {"category", Value::Str("icbm")},
+        {"from_status", Value::Str("non_deployed")},
+        {"to_status", Value::Str("deployed")},
+        {"occurred", Value::Str("2019-05-01")}},
+       "", /*skip=*/2);
+  Receipt(*us_, *ru_, 1560000000);
+  Receipt(*ru_, *us_, 1560000000);
+
+  Result<ComplianceResult> r = Run("2019-06-01T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::map<std::string, const Finding*> by_rule;
+  for (const Finding& f : r->findings) {
+    if (f.rule != "missing-update") by_rule[f.rule] = &f;
+  }
+  ASSERT_TRUE(by_rule.count("limit-exceeded"));
+  ASSERT_TRUE(by_rule.count("late-notification"));
+  ASSERT_TRUE(by_rule.count("sequence-gap"));
+  const Finding& breach = *by_rule["limit-exceeded"];
+  EXPECT_EQ(breach.party, "US");
+  EXPECT_EQ(breach.claim.at("limit"), "deployed_warheads");
+  EXPECT_EQ(breach.claim.at("value"), "1551");
+  EXPECT_EQ(by_rule["late-notification"]->party, "RU");
+  EXPECT_EQ(by_rule["sequence-gap"]->party, "RU");
+  // Nothing else is wrong in this history (missing updates aside).
+  for (const Finding& f : r->findings) {
+    EXPECT_THAT(f.rule, ::testing::AnyOf("limit-exceeded", "late-notification",
+                                         "sequence-gap", "missing-update"))
+        << f.text;
+  }
+
+  for (const auto& [rule, f] : by_rule) {
+    // Offline, from the JSON alone.
+    Result<Finding> back = FindingFromJson(FindingToJson(*f));
+    ASSERT_TRUE(back.ok()) << back.status();
+    Status v = VerifyFinding(*back, NewStart(), Keys());
+    EXPECT_TRUE(v.ok()) << rule << ": " << v;
+
+    // Any changed byte of the evidence breaks it.
+    for (size_t e = 0; e < back->evidence.size(); ++e) {
+      for (int which = 0; which < 2; ++which) {
+        std::string& bytes =
+            which == 0 ? back->evidence[e].entry : back->evidence[e].proof;
+        for (size_t pos : {size_t{0}, bytes.size() / 3, bytes.size() / 2,
+                           bytes.size() - 2}) {
+          Finding tampered = *back;
+          std::string& t = which == 0 ? tampered.evidence[e].entry
+                                      : tampered.evidence[e].proof;
+          t[pos] = static_cast<char>(t[pos] ^ 0x01);
+          EXPECT_FALSE(VerifyFinding(tampered, NewStart(), Keys()).ok())
+              << rule << " evidence " << e << (which ? " proof" : " entry")
+              << " byte " << pos;
+        }
+      }
+    }
+    // Without the other party's key the receipt cannot be checked.
+    std::vector<crypto::VerifierKey> only_one = {
+        f->party == "US" ? us_->key.verifier() : ru_->key.verifier()};
+    EXPECT_FALSE(VerifyFinding(*back, NewStart(), only_one).ok());
+  }
+}
+
+TEST_F(ComplianceTest, WithinLimitsNoBreachAndMissingUpdatesFound) {
+  Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Declare(*us_, "NST-DB-UPDATE", "2011-09-01", 10, 1, "2011-09-20T00:00:00Z");
+  Receipt(*us_, *ru_, 1320000000);  // 2011-10-30
+  Receipt(*ru_, *us_, 1320000000);
+  Result<ComplianceResult> r = Run("2011-10-15T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings.size(), 1u);
+  const Finding& f = r->findings[0];
+  EXPECT_EQ(f.rule, "missing-update");
+  EXPECT_EQ(f.party, "RU");
+  EXPECT_EQ(f.claim.at("as_of"), "2011-09-01");
+  Status v = VerifyFinding(f, NewStart(), Keys());
+  EXPECT_TRUE(v.ok()) << v;
+}
+
+}  // namespace
+}  // namespace detente::compliance

@@ -1,0 +1,254 @@
+#include "detente/regime/fold.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "detente/crypto/keys.h"
+#include "detente/ledger/log_store.h"
+#include "detente/regime/log_reader.h"
+#include "detente/registry/counting.h"
+#include "detente/treaty/loader.h"
+#include "fmt/format.h"
+
+namespace detente::regime {
+namespace {
+
+using notification::Notification;
+using notification::Value;
+using ::testing::HasSubstr;
+
+const treaty::Spec& NewStart() {
+  static const treaty::Spec s = *treaty::LoadSpecFile(
+      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
+  return s;
+}
+
+Instant T(const char* s) { return *Instant::Parse(s); }
+
+Value ItemRec(const std::string& id, const std::string& party,
+              const std::string& cat, const std::string& status,
+              int64_t warheads = -1, const std::string& type = "T",
+              const std::string& facility = "F1") {
+  Value::Map m = {
+      {"id", Value::Str(id)},        {"party", Value::Str(party)},
+      {"category", Value::Str(cat)}, {"status", Value::Str(status)},
+      {"type", Value::Str(type)},    {"facility", Value::Str(facility)}};
+  if (warheads >= 0) m["warheads"] = Value::Int(warheads);
+  return Value::OfMap(std::move(m));
+}
+
+class Builder {
+ public:
+  explicit Builder(std::string party) : party_(std::move(party)) {}
+  LoggedNotification Make(const std::string& type, const char* event,
+                          Value::Map body) {
+    Notification n;
+    n.treaty = "new-start";
+    n.sender = party_;
+    n.sequence = ++seq_;
+    n.type = type;
+    n.event_time = T(event);
+    n.sent_time = T(event);
+    n.body = Value::OfMap(std::move(body));
+    Status v = notification::Validate(NewStart(), n);
+    EXPECT_TRUE(v.ok()) << type << ": " << v;
+    return {n, {party_, seq_ - 1}};
+  }
+  LoggedNotification Init(const char* event, Value::List items) {
+    return Make("NST-DB-INIT", event,
+                {{"as_of", Value::Str(T(event).date().ToString())},
+                 {"items", Value::OfList(std::move(items))},
+                 {"totals", Value::OfMap({})}});
+  }
+  LoggedNotification StatusChange(const char* event, const std::string& item,
+                            const std::string& from, const std::string& to) {
+    return Make("NST-STATUS-CHANGE", event,
+                {{"item", Value::Str(item)},
+                 {"category", Value::Str("icbm")},
+                 {"from_status", Value::Str(from)},
+                 {"to_status", Value::Str(to)},
+                 {"occurred", Value::Str(T(event).date().ToString())}});
+  }
+
+ private:
+  std::string party_;
+  uint64_t seq_ = 0;
+};
+
+std::vector<LoggedNotification> History() {
+  Builder us("US"), ru("RU");
+  std::vector<LoggedNotification> h;
+  h.push_back(us.Make("NST-TYPE-NEW", "2011-02-05T00:00:00Z",
+                      {{"type", Value::Str("MM3")},
+                       {"category", Value::Str("icbm")},
+                       {"max_warheads", Value::Int(3)}}));
+  h.push_back(us.Init("2011-02-05T00:00:00Z",
+                      {ItemRec("US-1", "US", "icbm", "deployed", 1, "MM3"),
+                       ItemRec("US-2", "US", "icbm", "non_deployed", 0, "MM3"),
+                       ItemRec("US-L1", "US", "icbm_launcher", "deployed")}));
+  h.push_back(ru.Init("2011-02-05T00:00:00Z",
+                      {ItemRec("RU-1", "RU", "icbm", "deployed", 4)}));
+  h.push_back(
+      us.StatusChange("2012-01-10T00:00:00Z", "US-2", "non_deployed", "deployed"));
+  h.push_back(us.Make("NST-RV-CHANGE", "2012-02-01T00:00:00Z",
+                      {{"item", Value::Str("US-2")},
+                       {"category", Value::Str("icbm")},
+                       {"from_warheads", Value::Int(0)},
+                       {"to_warheads", Value::Int(2)},
+                       {"occurred", Value::Str("2012-02-01")}}));
+  h.push_back(ru.Make("NST-ITEM-ELIM", "2012-03-01T00:00:00Z",
+                      {{"item", Value::Str("RU-1")},
+                       {"category", Value::Str("icbm")},
+                       {"facility", Value::Str("F1")},
+                       {"completed", Value::Str("2012-03-01")}}));
+  return h;
+}
+
+int64_t Agg(const State& s, const std::string& limit,
+            const std::string& party) {
+  for (const auto& a : *registry::CountAll(NewStart(), s.items)) {
+    if (a.limit_id == limit && a.party == party) return a.value;
+  }
+  return -1;
+}
+
+TEST(FoldTest, AppliesMessagesInEventOrder) {
+  Fold fold(NewStart(), History());
+  State s2011 = *fold.StateAt(T("2011-12-31T00:00:00Z"));
+  EXPECT_EQ(Agg(s2011, "deployed_warheads", "US"), 1);
+  EXPECT_EQ(Agg(s2011, "deployed_warheads", "RU"), 4);
+  State s2012 = *fold.StateAt(T("2012-06-01T00:00:00Z"));
+  EXPECT_EQ(Agg(s2012, "deployed_warheads", "US"), 3);
+  EXPECT_EQ(Agg(s2012, "deployed_delivery_vehicles", "US"), 2);
+  EXPECT_EQ(Agg(s2012, "deployed_warheads", "RU"), 0);
+  EXPECT_EQ(s2012.items.FindItem("RU-1")->status, "eliminated");
+  EXPECT_TRUE(s2012.irregularities.empty());
+  EXPECT_EQ(s2012.declarations.size(), 2u);
+  EXPECT_EQ(s2012.types.at("MM3").max_warheads, 3);
+}
+
+TEST(FoldTest, SameLogsSameStateWhateverTheReadingOrder) {
+  std::vector<LoggedNotification> h = History();
+  State want = *Fold(NewStart(), h).StateAt(T("2030-01-01T00:00:00Z"));
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20; ++i) {
+    std::shuffle(h.begin(), h.end(), rng);
+    State got = *Fold(NewStart(), h).StateAt(T("2030-01-01T00:00:00Z"));
+    ASSERT_EQ(got.items.size(), want.items.size());
+    for (const auto& [id, item] : want.items.items()) {
+      const registry::Item* g = got.items.FindItem(id);
+      ASSERT_NE(g, nullptr);
+      EXPECT_EQ(g->status, item.status);
+      EXPECT_EQ(g->warheads, item.warheads);
+    }
+  }
+}
+
+TEST(FoldTest, IllegalStepsBecomeIrregularities) {
+  Builder us("US");
+  std::vector<LoggedNotification> h;
+  h.push_back(us.Make("NST-TYPE-NEW", "2011-02-05T00:00:00Z",
+                      {{"type", Value::Str("MM3")},
+                       {"category", Value::Str("icbm")},
+                       {"max_warheads", Value::Int(3)}}));
+  h.push_back(us.Init("2011-02-05T00:00:00Z",
+                      {ItemRec("A", "US", "icbm", "deployed", 1, "MM3"),
+                       ItemRec("B", "US", "icbm", "deployed", 1, "MM3")}));
+  // Unknown identifier moved.
+  h.push_back(us.Make("NST-ITEM-MOVE", "2011-03-01T00:00:00Z",
+                      {{"item", Value::Str("ZZZ")},
+                       {"category", Value::Str("icbm")},
+                       {"from_facility", Value::Str("F1")},
+                       {"to_facility", Value::Str("F2")},
+                       {"departed", Value::Str("2011-03-01T00:00:00Z")}}));
+  // Eliminated, then deployed.
+  h.push_back(us.Make("NST-ITEM-ELIM", "2011-04-01T00:00:00Z",
+                      {{"item", Value::Str("B")},
+                       {"category", Value::Str("icbm")},
+                       {"facility", Value::Str("F1")},
+                       {"completed", Value::Str("2011-04-01")}}));
+  h.push_back(us.StatusChange("2011-05-01T00:00:00Z", "B", "eliminated", "deployed"));
+  // More reentry vehicles than the type allows.
+  h.push_back(us.Make("NST-RV-CHANGE", "2011-06-01T00:00:00Z",
+                      {{"item", Value::Str("A")},
+                       {"category", Value::Str("icbm")},
+                       {"from_warheads", Value::Int(1)},
+                       {"to_warheads", Value::Int(4)},
+                       {"occurred", Value::Str("2011-06-01")}}));
+  // A duplicate identifier.
+  h.push_back(us.Make("NST-ITEM-NEW", "2011-07-01T00:00:00Z",
+                      {{"item", Value::Str("A")},
+                       {"category", Value::Str("icbm")},
+                       {"type", Value::Str("MM3")},
+                       {"status", Value::Str("non_deployed")},
+                       {"facility", Value::Str("F1")}}));
+  State s = *Fold(NewStart(), h).StateAt(T("2012-01-01T00:00:00Z"));
+  std::vector<std::string> rules;
+  for (const Irregularity& i : s.irregularities) rules.push_back(i.rule);
+  EXPECT_THAT(rules, ::testing::ElementsAre(
+                         "unknown-identifier", "eliminated-item-used",
+                         "warheads-over-type-maximum", "duplicate-identifier"));
+  EXPECT_THAT(s.irregularities[0].text, HasSubstr("'ZZZ'"));
+  EXPECT_EQ(s.irregularities[0].entries[0].index, 2u);
+  // The illegal deployment was not applied.
+  EXPECT_EQ(s.items.FindItem("B")->status, "eliminated");
+}
+
+class LogReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format(
+               "detente_regime_{}_{}", getpid(),
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(LogReaderTest, BadEntriesAreLeftOutAndReported) {
+  crypto::Ed25519Seed seed{};
+  seed.fill(1);
+  crypto::SignerKey us = *crypto::SignerKey::FromSeed(
+      "us.test/log", crypto::KeyType::kEd25519, seed);
+  seed.fill(2);
+  crypto::SignerKey other = *crypto::SignerKey::FromSeed(
+      "us.test/log", crypto::KeyType::kEd25519, seed);
+  auto log = std::move(ledger::LogStore::Create((dir_ / "us.db").string(),
+                                                "us.test/log",
+                                                us.verifier().ToString()))
+                 .value();
+  Builder b("US");
+  std::vector<LoggedNotification> h = History();
+  std::vector<Notification> mine;
+  for (const auto& ln : h) {
+    if (ln.notification.sender == "US") mine.push_back(ln.notification);
+  }
+  ASSERT_EQ(mine.size(), 4u);  // sequences 1..4
+  auto append = [&](const Notification& n, const crypto::SignerKey& k) {
+    ASSERT_TRUE(log->Append(notification::Sign(n, k).Entry()).ok());
+  };
+  append(mine[0], us);     // 1
+  append(mine[1], us);     // 2
+  append(mine[1], us);     // 2 again: replay
+  append(mine[2], other);  // 3, wrong key
+  append(mine[3], us);     // 4: after the skipped 3, a gap
+  ASSERT_TRUE(log->Append("not a notification").ok());
+  PartyLog pl = *ReadPartyLog(*log, NewStart(), "US", us.verifier());
+  EXPECT_EQ(pl.notifications.size(), 3u);
+  std::vector<std::string> rules;
+  for (const Irregularity& i : pl.irregularities) rules.push_back(i.rule);
+  EXPECT_THAT(rules, ::testing::ElementsAre("sequence-replay", "bad-signature",
+                                            "sequence-gap", "malformed-entry"));
+  EXPECT_EQ(pl.irregularities[2].entries.back().index, 4u);
+}
+
+}  // namespace
+}  // namespace detente::regime
