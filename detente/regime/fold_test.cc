@@ -66,7 +66,8 @@ class Builder {
                  {"totals", Value::OfMap({})}});
   }
   LoggedNotification StatusChange(const char* event, const std::string& item,
-                            const std::string& from, const std::string& to) {
+                                  const std::string& from,
+                                  const std::string& to) {
     return Make("NST-STATUS-CHANGE", event,
                 {{"item", Value::Str(item)},
                  {"category", Value::Str("icbm")},
@@ -93,8 +94,8 @@ std::vector<LoggedNotification> History() {
                        ItemRec("US-L1", "US", "icbm_launcher", "deployed")}));
   h.push_back(ru.Init("2011-02-05T00:00:00Z",
                       {ItemRec("RU-1", "RU", "icbm", "deployed", 4)}));
-  h.push_back(
-      us.StatusChange("2012-01-10T00:00:00Z", "US-2", "non_deployed", "deployed"));
+  h.push_back(us.StatusChange("2012-01-10T00:00:00Z", "US-2", "non_deployed",
+                              "deployed"));
   h.push_back(us.Make("NST-RV-CHANGE", "2012-02-01T00:00:00Z",
                       {{"item", Value::Str("US-2")},
                        {"category", Value::Str("icbm")},
@@ -172,7 +173,8 @@ TEST(FoldTest, IllegalStepsBecomeIrregularities) {
                        {"category", Value::Str("icbm")},
                        {"facility", Value::Str("F1")},
                        {"completed", Value::Str("2011-04-01")}}));
-  h.push_back(us.StatusChange("2011-05-01T00:00:00Z", "B", "eliminated", "deployed"));
+  h.push_back(
+      us.StatusChange("2011-05-01T00:00:00Z", "B", "eliminated", "deployed"));
   // More reentry vehicles than the type allows.
   h.push_back(us.Make("NST-RV-CHANGE", "2011-06-01T00:00:00Z",
                       {{"item", Value::Str("A")},
