@@ -147,9 +147,9 @@ int RunProofVerify(const CommonOptions& common, const ProofVerifyOptions& opts,
 
 // --- The regime: state and findings over the parties' logs ---
 
-// Where the parties' logs are: DIR/<party>.db and DIR/<party>.key.vkey for
-// each party of the treaty, the party code in lower case (the layout
-// `detente synth` writes).
+// Where the parties' logs are: DIR/<PARTY>.db and DIR/<PARTY>.key.vkey for
+// each party of the treaty (the layout `detente synth` writes; lower-case
+// codes are accepted too).
 struct RegimeOptions {
   std::string treaty = "new-start";
   std::string dir;
@@ -169,6 +169,15 @@ struct FindingsOptions {
 };
 int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
                 Streams io);
+
+struct SynthOptions {
+  std::string treaty = "new-start";
+  std::string aggregates;  // default: data/public/<treaty>_aggregates.csv
+  uint64_t seed = 1;
+  std::string out_dir;
+  std::string until;  // stop after the last exchange on or before this date
+};
+int RunSynth(const CommonOptions& common, const SynthOptions& opts, Streams io);
 
 struct FindingVerifyOptions {
   std::string file;

@@ -297,6 +297,24 @@ int main(int argc, char** argv) {
   findings->callback(
       [&] { rc = detente::cli::RunFindings(common, findings_opts, io); });
 
+  detente::cli::SynthOptions synth_opts;
+  CLI::App* synth = app.add_subcommand(
+      "synth",
+      "Write a SYNTHETIC item-level history as both parties' signed, "
+      "cosigned logs, reproducing every published aggregate");
+  synth->add_option("--treaty", synth_opts.treaty, "Spec id or path")
+      ->default_val("new-start");
+  synth->add_option("--aggregates", synth_opts.aggregates,
+                    "Published aggregates CSV (default: bundled)");
+  synth->add_option("--seed", synth_opts.seed, "Seed; same seed, same bytes")
+      ->default_val(1);
+  synth->add_option("--out", synth_opts.out_dir, "Output directory")
+      ->required();
+  synth->add_option("--until", synth_opts.until,
+                    "Stop after the last exchange on or before this date");
+  AddFormatFlags(synth, &common, false);
+  synth->callback([&] { rc = detente::cli::RunSynth(common, synth_opts, io); });
+
   CLI::App* finding = app.add_subcommand("finding", "One finding");
   finding->require_subcommand(1);
   detente::cli::FindingVerifyOptions fv_opts;

@@ -47,7 +47,11 @@ Result<OpenRegime> Open(const treaty::Spec& spec, const std::string& dir) {
   }
   OpenRegime r;
   for (const treaty::Party& p : spec.parties) {
-    std::string base = (std::filesystem::path(dir) / Lower(p.code)).string();
+    // <CODE>.db as `detente synth` writes it, or <code>.db.
+    std::string base = (std::filesystem::path(dir) / p.code).string();
+    if (!std::filesystem::exists(base + ".db")) {
+      base = (std::filesystem::path(dir) / Lower(p.code)).string();
+    }
     if (!std::filesystem::exists(base + ".db")) continue;
     DETENTE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LogStore> log,
                              ledger::LogStore::Open(base + ".db"));
@@ -63,7 +67,7 @@ Result<OpenRegime> Open(const treaty::Spec& spec, const std::string& dir) {
   if (r.inputs.empty()) {
     return Status::NotFound(fmt::format(
         "{}: no party logs (expected files like {}.db and {}.key.vkey)", dir,
-        Lower(spec.parties.front().code), Lower(spec.parties.front().code)));
+        spec.parties.front().code, spec.parties.front().code));
   }
   return r;
 }
