@@ -3,6 +3,8 @@
 JOBS ?= 2
 RELEASE_DIR := build/release
 ASAN_DIR := build/asan
+# Where make demo writes the SYNTHETIC New START history (both parties' logs).
+DEMO_DIR := build/demo/new-start
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
 .PHONY: all deps release asan demo test bench format format-check clean
@@ -25,11 +27,20 @@ release: deps $(RELEASE_DIR)/build.ninja
 asan: deps $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
-# The main job: until the scenario runner exists, the New START history check.
+# The main job: the New START history check against the published record,
+# then a SYNTHETIC item-level history on both parties' signed logs, folded
+# (its aggregates beside the published ones) and checked for findings.
 # Builds only the executable, so a newcomer waits for what they run.
 demo: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target detente
 	./$(RELEASE_DIR)/bin/detente history --treaty new-start
+	@echo
+	rm -rf $(DEMO_DIR)
+	./$(RELEASE_DIR)/bin/detente synth --treaty new-start --seed 1 --out $(DEMO_DIR)
+	@echo
+	./$(RELEASE_DIR)/bin/detente state --dir $(DEMO_DIR) --at 2020-09-01
+	@echo
+	./$(RELEASE_DIR)/bin/detente findings --dir $(DEMO_DIR) --until 2026-02-05 --out $(DEMO_DIR)/findings
 
 test: asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
