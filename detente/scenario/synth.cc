@@ -19,7 +19,6 @@
 #include "detente/crypto/sha256.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/ledger/log_store.h"
-#include "detente/ledger/proof.h"
 #include "detente/registry/counting.h"
 #include "detente/scenario/force_model.h"
 #include "detente/scenario/rng.h"
@@ -703,20 +702,12 @@ Status Dispatch(PartyLog& p, size_t d, std::vector<PartyLog>& all,
   std::vector<crypto::NoteSignature> receipts;
   for (PartyLog& w : all) {
     if (&w == &p) continue;
-    // What the receiving party does before it cosigns: verify the note,
-    // and that the log only grew since the last checkpoint it cosigned.
-    DETENTE_ASSIGN_OR_RETURN(ledger::OpenedCheckpoint opened,
-                             ledger::OpenCheckpoint(note, p.key->verifier()));
-    DETENTE_ASSIGN_OR_RETURN(std::optional<ledger::StoredCheckpoint> last,
-                             w.log->LastCosigned(cp.origin));
-    if (last.has_value() && last->size < cp.size) {
-      DETENTE_ASSIGN_OR_RETURN(ledger::MerkleTreeView view,
-                               p.log->View(cp.size));
-      DETENTE_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
-                               view.ConsistencyProof(last->size));
-      DETENTE_RETURN_IF_ERROR(ledger::VerifyConsistency(
-          last->size, cp.size, proof, last->root, opened.checkpoint.root));
-    }
+    // The receiving party verifies the note before it cosigns. (It would
+    // also check consistency with the last checkpoint it cosigned; here
+    // both logs are written by this process, and SaveCheckpoint refuses a
+    // root that is not the tree's.)
+    DETENTE_RETURN_IF_ERROR(
+        ledger::OpenCheckpoint(note, p.key->verifier()).status());
     DETENTE_ASSIGN_OR_RETURN(
         crypto::NoteSignature sig,
         crypto::Cosign(cp.Body(), *w.cosigner,
@@ -743,6 +734,30 @@ Status Dispatch(PartyLog& p, size_t d, std::vector<PartyLog>& all,
 bool Exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+constexpr const char* kManifestFile = "manifest.json";
+constexpr const char* kReadmeFile = "SYNTHETIC.md";
+
+// AlreadyExists when out_dir holds any file a run writes.
+Status CheckOutputFree(const treaty::Spec& spec, const SynthOptions& opts) {
+  std::vector<std::string> files = {kManifestFile, kReadmeFile};
+  for (const treaty::Party& party : spec.parties) {
+    for (std::string_view suffix : {".key", ".key.vkey", ".key.cosigner.vkey",
+                                    ".db", ".db-wal", ".db-shm"}) {
+      files.push_back(party.code + std::string(suffix));
+    }
+  }
+  for (const std::string& f : files) {
+    const std::string path = opts.out_dir + "/" + f;
+    if (Exists(path)) {
+      return Status::AlreadyExists(fmt::format(
+          "{}: already exists; synth writes into a directory without a "
+          "previous run's files",
+          path));
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -792,33 +807,30 @@ Result<SynthReport> Synthesize(const treaty::Spec& spec,
     return Status::InvalidArgument("synth: no output directory");
   }
   DETENTE_RETURN_IF_ERROR(CheckOptions(spec, opts));
+  DETENTE_RETURN_IF_ERROR(CheckOutputFree(spec, opts));
+  DETENTE_ASSIGN_OR_RETURN(SynthHistory history,
+                           BuildHistory(spec, published, opts));
+  return WriteHistory(spec, published, opts, history);
+}
+
+Result<SynthReport> WriteHistory(const treaty::Spec& spec,
+                                 const registry::PublishedTable& published,
+                                 const SynthOptions& opts,
+                                 const SynthHistory& history) {
+  if (opts.out_dir.empty()) {
+    return Status::InvalidArgument("synth: no output directory");
+  }
+  DETENTE_RETURN_IF_ERROR(CheckOutputFree(spec, opts));
   SynthReport report;
   report.out_dir = opts.out_dir;
   report.treaty_id = spec.id;
   report.seed = opts.seed;
   report.source_csv = published.file;
-  report.manifest_file = "manifest.json";
-  report.readme_file = "SYNTHETIC.md";
+  report.manifest_file = kManifestFile;
+  report.readme_file = kReadmeFile;
   const auto path = [&](const std::string& name) {
     return opts.out_dir + "/" + name;
   };
-  std::vector<std::string> files = {report.manifest_file, report.readme_file};
-  for (const treaty::Party& party : spec.parties) {
-    for (std::string_view suffix : {".key", ".key.vkey", ".key.cosigner.vkey",
-                                    ".db", ".db-wal", ".db-shm"}) {
-      files.push_back(party.code + std::string(suffix));
-    }
-  }
-  for (const std::string& f : files) {
-    if (Exists(path(f))) {
-      return Status::AlreadyExists(fmt::format(
-          "{}: already exists; synth writes into a directory without a "
-          "previous run's files",
-          path(f)));
-    }
-  }
-  DETENTE_ASSIGN_OR_RETURN(SynthHistory history,
-                           BuildHistory(spec, published, opts));
   report.exchanges = history.exchanges;
   std::error_code ec;
   std::filesystem::create_directories(opts.out_dir, ec);

@@ -243,14 +243,22 @@ struct SynthReport {
   std::string readme_file;
 };
 
-// BuildHistory, then writes the keys, logs, checkpoints, cosignatures and
-// manifest into opts.out_dir (created if missing). Nothing is written unless
-// the whole history validated. AlreadyExists when out_dir holds a key or log
-// of a previous run (remove them first); IOError naming the path on a write
-// failure.
+// BuildHistory, then WriteHistory: nothing is written unless the whole
+// history validated.
 Result<SynthReport> Synthesize(const treaty::Spec& spec,
                                const registry::PublishedTable& published,
                                const SynthOptions& opts);
+
+// Writes `history` (what BuildHistory returned for the same spec, table and
+// options) into opts.out_dir, created if missing: the keys, each party's log
+// with a checkpoint signed after each dispatch and cosigned by every other
+// party at its receipt time, and the manifest. AlreadyExists when out_dir
+// holds a key, log or manifest of a previous run (remove them first);
+// IOError naming the path on a write failure.
+Result<SynthReport> WriteHistory(const treaty::Spec& spec,
+                                 const registry::PublishedTable& published,
+                                 const SynthOptions& opts,
+                                 const SynthHistory& history);
 
 // The deterministic key name and signing-key seed of `party`'s synthetic
 // log, e.g. "us.synthetic.detente/new-start"; the seed is
