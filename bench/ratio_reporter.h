@@ -12,6 +12,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -34,7 +35,11 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
   // Prints "figure  rate/s  reference rate/s  ratio" for every pair.
   void PrintRatios() const {
-    std::printf("\n%-46s %16s %16s %8s\n", "figure (items/s)", "measured",
+    int width = 46;  // the first column fits the longest name
+    for (const std::string& name : order_) {
+      width = std::max(width, static_cast<int>(name.size()));
+    }
+    std::printf("\n%-*s %16s %16s %8s\n", width, "figure (items/s)", "measured",
                 "reference", "ratio");
     for (const std::string& name : order_) {
       std::string ref = ReferenceName(name);
@@ -42,8 +47,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       auto it = rates_.find(ref);
       if (it == rates_.end()) continue;
       double v = rates_.at(name);
-      std::printf("%-46s %16.0f %16.0f %7.2fx\n", name.c_str(), v, it->second,
-                  it->second > 0 ? v / it->second : 0.0);
+      std::printf("%-*s %16.0f %16.0f %7.2fx\n", width, name.c_str(), v,
+                  it->second, it->second > 0 ? v / it->second : 0.0);
     }
   }
 

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <deque>
 #include <shared_mutex>
-#include <unordered_map>
 #include <utility>
 
 #include "detente/ledger/tile_memory_store.h"
@@ -188,7 +187,7 @@ struct LogStore::Writer {
   std::condition_variable cv;
 };
 
-// Tile rows in memory, keyed like tile_rows (RowId).
+// Tile rows in memory, by tree level and row index.
 //
 // Which rows: every proof reads one row per stored level, and a level has
 // 2^row_stride times fewer rows than the one below it, so a row high in the
@@ -214,11 +213,11 @@ class LogStore::RowCache {
  public:
   explicit RowCache(size_t budget_bytes) : budget_(budget_bytes) {}
 
-  // Copies hashes [first, first + out.size()) of row `id` into `out`; false
-  // when the row is not cached.
-  bool Read(int64_t id, int first, std::span<Hash> out) const {
+  // Copies hashes [first, first + out.size()) of row (level, index) into
+  // `out`; false when the row is not cached.
+  bool Read(int level, uint64_t index, int first, std::span<Hash> out) const {
     std::shared_lock<std::shared_mutex> l(mu_);
-    const std::vector<Hash>* row = Find(id);
+    const std::vector<Hash>* row = Find(level, index);
     const size_t begin = static_cast<size_t>(first);
     if (row == nullptr || begin + out.size() > row->size()) return false;
     std::memcpy(out.data(), row->data() + begin, out.size_bytes());
@@ -230,32 +229,32 @@ class LogStore::RowCache {
     return generation_;
   }
 
-  // Caches `row`, the stored row `id` at tree level `level` as read after
-  // generation() returned `read_at`.
-  void Put(int level, int64_t id, std::vector<Hash> row, uint64_t read_at) {
-    if (budget_ == 0) return;
+  // Caches `row`, the stored row (level, index) as read after generation()
+  // returned `read_at`.
+  void Put(int level, uint64_t index, std::vector<Hash> row, uint64_t read_at) {
+    if (budget_ == 0 || row.empty()) return;
     std::unique_lock<std::shared_mutex> l(mu_);
-    if (read_at != generation_ || Find(id) != nullptr) return;
+    if (read_at != generation_ || Find(level, index) != nullptr) return;
     const size_t size = Bytes(row);
     while (size <= budget_ && bytes_ + size > budget_) {
       int victim = 0;
-      while (victim <= level && fifo_[static_cast<size_t>(victim)].empty()) {
-        ++victim;
-      }
+      while (victim <= level && levels_[Slot(victim)].fifo.empty()) ++victim;
       if (victim > level) break;  // only higher rows left: keep them
-      std::deque<int64_t>& fifo = fifo_[static_cast<size_t>(victim)];
-      auto it = rows_.find(fifo.front());
-      bytes_ -= Bytes(it->second);
-      rows_.erase(it);
-      fifo.pop_front();
+      Level& from = levels_[Slot(victim)];
+      std::vector<Hash>& evicted = from.rows[from.fifo.front()];
+      bytes_ -= Bytes(evicted);
+      std::vector<Hash>().swap(evicted);
+      from.fifo.pop_front();
     }
     if (bytes_ + size <= budget_) {
+      Level& to = levels_[Slot(level)];
+      if (index >= to.rows.size()) to.rows.resize(index + 1);
       bytes_ += size;
-      rows_.emplace(id, std::move(row));
-      fifo_[static_cast<size_t>(level)].push_back(id);
+      to.rows[index] = std::move(row);
+      to.fifo.push_back(index);
       return;
     }
-    recent_[next_recent_] = {id, std::move(row)};
+    recent_[next_recent_] = {RowId(level, index), std::move(row)};
     next_recent_ = (next_recent_ + 1) % kRecentRows;
   }
 
@@ -265,11 +264,13 @@ class LogStore::RowCache {
     ++generation_;
     if (budget_ == 0) return;
     for (const TileRow& row : rows) {
-      const int64_t id = RowId(row.tree_level, row.index);
-      if (auto it = rows_.find(id); it != rows_.end()) {
-        bytes_ = bytes_ - Bytes(it->second) + Bytes(row.hashes);
-        it->second = row.hashes;
+      Level& level = levels_[Slot(row.tree_level)];
+      if (row.index < level.rows.size() && !level.rows[row.index].empty()) {
+        std::vector<Hash>& cached = level.rows[row.index];
+        bytes_ = bytes_ - Bytes(cached) + Bytes(row.hashes);
+        cached = row.hashes;
       }
+      const int64_t id = RowId(row.tree_level, row.index);
       for (Recent& r : recent_) {
         if (r.id == id) r.hashes = row.hashes;
       }
@@ -283,18 +284,29 @@ class LogStore::RowCache {
 
  private:
   static constexpr size_t kRecentRows = 16;
+  // The cached rows of one tree level, indexed by row so that a hit costs
+  // no hashing and one indirection. The index is sized by the highest row
+  // cached, 24 bytes a row: as rows fill the budget from the top down, at
+  // most a few times the budget / 8 KiB.
+  struct Level {
+    std::vector<std::vector<Hash>> rows;  // empty: not cached
+    std::deque<uint64_t> fifo;            // cached rows, oldest first
+  };
   struct Recent {
-    int64_t id = -1;  // no row has a negative id
+    int64_t id = -1;  // RowId; no row has a negative one
     std::vector<Hash> hashes;
   };
 
+  static size_t Slot(int level) { return static_cast<size_t>(level); }
   static size_t Bytes(const std::vector<Hash>& row) {
     return row.size() * kHashSize;
   }
 
   // REQUIRES: mu_ held (shared or exclusive).
-  const std::vector<Hash>* Find(int64_t id) const {
-    if (auto it = rows_.find(id); it != rows_.end()) return &it->second;
+  const std::vector<Hash>* Find(int level, uint64_t index) const {
+    const Level& l = levels_[Slot(level)];
+    if (index < l.rows.size() && !l.rows[index].empty()) return &l.rows[index];
+    const int64_t id = RowId(level, index);
     for (const Recent& r : recent_) {
       if (r.id == id) return &r.hashes;
     }
@@ -304,10 +316,8 @@ class LogStore::RowCache {
   const size_t budget_;
   mutable std::shared_mutex mu_;
   uint64_t generation_ = 0;  // commits counted
-  std::unordered_map<int64_t, std::vector<Hash>> rows_;
-  size_t bytes_ = 0;  // hashes held in rows_, in bytes
-  // Ids in rows_ by tree level, oldest first.
-  std::array<std::deque<int64_t>, kMaxTreeLevel + 1> fifo_;
+  std::array<Level, kMaxTreeLevel + 1> levels_;
+  size_t bytes_ = 0;  // hashes held in levels_, in bytes
   std::array<Recent, kRecentRows> recent_;
   size_t next_recent_ = 0;
 };
@@ -746,8 +756,7 @@ Status LogStore::ReadHashes(int tree_level, uint64_t row_index, int first,
 
 Status LogStore::ReadTreeHashes(int tree_level, uint64_t row_index, int first,
                                 std::span<Hash> out) const {
-  const int64_t id = RowId(tree_level, row_index);
-  if (row_cache_->Read(id, first, out)) return Status::Ok();
+  if (row_cache_->Read(tree_level, row_index, first, out)) return Status::Ok();
   const uint64_t generation = row_cache_->generation();
   std::vector<Hash> row;
   DETENTE_RETURN_IF_ERROR(readers_->Read(tree_level, row_index, &row));
@@ -758,7 +767,7 @@ Status LogStore::ReadTreeHashes(int tree_level, uint64_t row_index, int first,
         tree_level, row_index, row.size(), begin + out.size()));
   }
   std::memcpy(out.data(), row.data() + begin, out.size_bytes());
-  row_cache_->Put(tree_level, id, std::move(row), generation);
+  row_cache_->Put(tree_level, row_index, std::move(row), generation);
   return Status::Ok();
 }
 
