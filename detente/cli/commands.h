@@ -179,6 +179,18 @@ struct SynthOptions {
 };
 int RunSynth(const CommonOptions& common, const SynthOptions& opts, Streams io);
 
+struct NotifyOptions {
+  std::string treaty = "new-start";
+  std::string db;           // the sender's log
+  std::string key;          // the sender's key (the log's key)
+  std::string input = "-";  // the notification as JSON
+  bool has_sequence = false;
+  uint64_t sequence = 0;   // default: the log's last sequence + 1
+  bool allow_gap = false;  // exercises only: inject a sequence gap
+};
+int RunNotify(const CommonOptions& common, const NotifyOptions& opts,
+              Streams io);
+
 struct FindingVerifyOptions {
   std::string file;
   std::vector<std::string> vkeys;  // every party's log verifier key

@@ -315,6 +315,31 @@ int main(int argc, char** argv) {
   AddFormatFlags(synth, &common, false);
   synth->callback([&] { rc = detente::cli::RunSynth(common, synth_opts, io); });
 
+  detente::cli::NotifyOptions notify_opts;
+  CLI::App* notify = app.add_subcommand(
+      "notify",
+      "Validate, sign and append one notification (JSON) to the "
+      "sender's log");
+  notify->add_option("--treaty", notify_opts.treaty, "Spec id or path")
+      ->default_val("new-start");
+  notify->add_option("--db", notify_opts.db, "The sender's log")->required();
+  notify->add_option("--key", notify_opts.key, "The sender's key file")
+      ->required();
+  notify->add_option("INPUT", notify_opts.input, "Notification JSON, or -")
+      ->default_val("-");
+  notify->add_option_function<uint64_t>(
+      "--sequence",
+      [&](const uint64_t& v) {
+        notify_opts.has_sequence = true;
+        notify_opts.sequence = v;
+      },
+      "Sequence number (default: the last + 1)");
+  notify->add_flag("--allow-gap", notify_opts.allow_gap,
+                   "Exercises only: accept a sequence number that skips some");
+  AddFormatFlags(notify, &common, false);
+  notify->callback(
+      [&] { rc = detente::cli::RunNotify(common, notify_opts, io); });
+
   CLI::App* finding = app.add_subcommand("finding", "One finding");
   finding->require_subcommand(1);
   detente::cli::FindingVerifyOptions fv_opts;
