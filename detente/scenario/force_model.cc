@@ -1,6 +1,7 @@
 #include "detente/scenario/force_model.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -167,7 +168,9 @@ int64_t InterpolateMilli(const std::vector<Knot>& knots, Date at) {
 
 Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
                                      const Figures& target,
-                                     const Composition* current) {
+                                     const Previous* previous) {
+  const Composition* current =
+      previous == nullptr ? nullptr : &previous->composition;
   const std::vector<TypeMix>& types = profile.types;
   const size_t n = types.size();
   const auto fail = [&](std::string_view what) {
@@ -184,9 +187,25 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
     return fail("fewer warheads than deployed delivery vehicles");
   }
 
-  std::vector<int64_t> weights(n);
+  std::vector<int64_t> weights(n), change(n, 0);
+  int64_t sum = 0, total_change = 0;
   for (size_t x = 0; x < n; ++x) {
     weights[x] = InterpolateMilli(types[x].launchers, at);
+    sum += weights[x];
+    if (previous != nullptr) {
+      change[x] = std::abs(weights[x] -
+                           InterpolateMilli(types[x].launchers, previous->at));
+      total_change += change[x];
+    }
+  }
+  if (total_change > 0) {
+    // weights + gap shared by change, all scaled by total_change to stay
+    // in integers; a type cannot go below zero.
+    const int64_t gap = target.launchers * 1000 - sum;
+    for (size_t x = 0; x < n; ++x) {
+      weights[x] =
+          std::max<int64_t>(0, weights[x] * total_change + gap * change[x]);
+    }
   }
   DETENTE_ASSIGN_OR_RETURN(std::vector<int64_t> ideal_launchers,
                            Apportion(target.launchers, weights, nullptr));
@@ -222,6 +241,24 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
   } else {
     t = current->launchers;
     const std::vector<int64_t>& before = current->launchers;
+    // Unless nothing else can give, a type is not cut below the lowest
+    // count its mix still holds ahead (a silo eliminated now could not
+    // come back when the mix wants it), and a type in production whose mix
+    // does not shrink is not cut at all (no building then eliminating).
+    std::vector<int64_t> keep(n, 0);
+    for (size_t x = 0; x < n; ++x) {
+      const std::vector<Knot>& knots = types[x].launchers;
+      const int64_t now = InterpolateMilli(knots, at);
+      if (types[x].in_production && knots.back().value * 1000 >= now) {
+        keep[x] = before[x];
+        continue;
+      }
+      int64_t lowest = now;
+      for (const Knot& k : knots) {
+        if (k.date > at) lowest = std::min(lowest, k.value * 1000);
+      }
+      keep[x] = lowest / 1000;
+    }
     for (size_t x = 0; x < n; ++x) {
       const TypeMix& m = types[x];
       if (m.remove_unit > 1) {
@@ -237,8 +274,17 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
       if (guard > 100000) return fail("launcher counts do not converge");
       if (Sum(t) > target.launchers) {
         int x = ArgMax(
-            n, [&](size_t i) { return types[i].remove_unit == 1 && t[i] > 0; },
+            n,
+            [&](size_t i) {
+              return types[i].remove_unit == 1 && t[i] > keep[i];
+            },
             excess);
+        if (x < 0) {
+          x = ArgMax(
+              n,
+              [&](size_t i) { return types[i].remove_unit == 1 && t[i] > 0; },
+              excess);
+        }
         if (x >= 0) {
           --t[static_cast<size_t>(x)];
           continue;
@@ -251,8 +297,11 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
         int x = ArgMax(
             n,
             [&](size_t i) {
+              // Built, or not yet removed (a whole submarine is not kept
+              // in part).
               return types[i].add_unit == 1 &&
-                     (types[i].in_production || t[i] < before[i]);
+                     (types[i].in_production ||
+                      (t[i] < before[i] && types[i].remove_unit == 1));
             },
             deficit);
         if (x >= 0) {
@@ -275,7 +324,7 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
       int from = ArgMax(
           n,
           [&](size_t i) {
-            return types[i].remove_unit == 1 && t[i] > 0 && excess(i) > 0;
+            return types[i].remove_unit == 1 && t[i] > keep[i] && excess(i) > 0;
           },
           excess);
       int to = ArgMax(
@@ -348,7 +397,11 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
     if (on_missiles < floor) return fail("too few warheads for the missiles");
     if (on_missiles <= cap) break;
     int to = ArgMax(
-        n, [&](size_t i) { return !IsBomber(types[i]) && d[i] < t[i]; },
+        n,
+        [&](size_t i) {
+          return !IsBomber(types[i]) && types[i].deploy_per_mille > 0 &&
+                 d[i] < t[i];
+        },
         [&](size_t i) { return types[i].max_warheads; });
     int from = ArgMax(
         n, [&](size_t i) { return d[i] > 0; },
@@ -506,10 +559,7 @@ Status PartyForce::Apply(const Pending& p) {
     auto it = items_.find(id);
     return it == items_.end() ? nullptr : &it->second;
   };
-  if (!id.empty()) {
-    last_event_[id] = p.event;
-    records_.erase(id);
-  }
+  if (!id.empty()) last_event_[id] = p.event;
 
   if (p.type == "NST-TYPE-NEW") {
     declared_types_.insert(str("type"));
@@ -749,10 +799,7 @@ Result<Pending> PartyForce::Declare(std::string_view code, Date as_of,
                                     const Value& totals) {
   Value::List list;
   for (const auto& [id, item] : items_) {
-    if (item.status == kEliminated) continue;
-    auto it = records_.find(id);
-    if (it == records_.end()) it = records_.emplace(id, ItemRecord(item)).first;
-    list.push_back(it->second);
+    if (item.status != kEliminated) list.push_back(ItemRecord(item));
   }
   Value::Map body;
   body.emplace("as_of", Value::Str(as_of.ToString()));
@@ -764,8 +811,7 @@ Result<Pending> PartyForce::Declare(std::string_view code, Date as_of,
   // that was just made from these items: the eliminated ones leave.
   std::erase_if(items_,
                 [](const auto& kv) { return kv.second.status == kEliminated; });
-  std::erase_if(records_,
-                [&](const auto& kv) { return items_.count(kv.first) == 0; });
+
   return p;
 }
 
@@ -799,12 +845,15 @@ Composition PartyForce::Current() const {
 }
 
 Figures PartyForce::CurrentFigures() const {
-  Composition c = Current();
+  return FiguresOf(profile_, Current());
+}
+
+Figures FiguresOf(const PartyProfile& profile, const Composition& c) {
   Figures f;
-  for (size_t x = 0; x < profile_.types.size(); ++x) {
+  for (size_t x = 0; x < profile.types.size(); ++x) {
     f.delivery_vehicles += c.deployed[x];
     f.launchers += c.launchers[x];
-    f.warheads += IsBomber(profile_.types[x]) ? c.deployed[x] : c.warheads[x];
+    f.warheads += IsBomber(profile.types[x]) ? c.deployed[x] : c.warheads[x];
   }
   return f;
 }

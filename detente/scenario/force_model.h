@@ -52,16 +52,28 @@ struct Composition {
   std::vector<int64_t> warheads;   // on the deployed missiles; 0 for bombers
 };
 
+// The figures a composition counts to.
+Figures FiguresOf(const PartyProfile& profile, const Composition& c);
+
 // Piecewise-linear value of `knots` on `at`, in thousandths.
 int64_t InterpolateMilli(const std::vector<Knot>& knots, Date at);
 
-// A composition whose counts are `target`. `current` is the composition
-// the force has now (null for the initial database): launchers then change
-// only as production and reduction allow. FailedPrecondition names the
-// figure the profile cannot reach.
+// The force the force has now, as of a date.
+struct Previous {
+  Date at;
+  Composition composition;
+};
+
+// A composition whose counts are `target`. Launchers follow the type mix:
+// each type's knots, with any difference between their sum and the target
+// shared among the types whose knots changed since `previous` (so that a
+// type the mix holds steady stays where it is), or in proportion when none
+// did. `previous` is null for the initial database; otherwise launchers
+// change only as production and reduction allow. FailedPrecondition names
+// the figure the profile cannot reach.
 Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
                                      const Figures& target,
-                                     const Composition* current);
+                                     const Previous* previous);
 
 // A notification before its sender fixes sequence and sent time.
 struct Pending {
@@ -153,8 +165,6 @@ class PartyForce {
   // Type name (missile, launcher or bomber; unique in a profile) -> index.
   std::map<std::string, int, std::less<>> type_index_;
   std::vector<std::string> launcher_category_;  // per type; "" for bombers
-  // Item records of the last declaration, reused while the item is unchanged.
-  std::map<std::string, notification::Value, std::less<>> records_;
 };
 
 }  // namespace detente::scenario::internal

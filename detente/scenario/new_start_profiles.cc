@@ -68,7 +68,7 @@ PartyProfile UnitedStates() {
   pk.basing = "silo";
   pk.max_warheads = 10;
   pk.typical_warheads_milli = 10000;
-  pk.launchers = {{D(2011, 2, 5), 50}, {D(2013, 3, 1), 0}};
+  pk.launchers = {{D(2011, 2, 5), 50}, {D(2014, 3, 1), 0}};
   pk.deploy_per_mille = 0;  // empty silos awaiting elimination
   pk.bases = {"US-WARREN"};
   pk.storage = "US-HILL";
@@ -115,7 +115,7 @@ PartyProfile UnitedStates() {
   b52g.code = "B52G";
   b52g.category = "heavy_bomber";
   b52g.type = "B-52G";
-  b52g.launchers = {{D(2011, 2, 5), 32}, {D(2013, 9, 1), 0}};
+  b52g.launchers = {{D(2011, 2, 5), 32}, {D(2014, 9, 1), 0}};
   b52g.deploy_per_mille = 0;  // stored, awaiting elimination
   b52g.bases = {"US-DAVIS-MONTHAN"};
   b52g.storage = "US-DAVIS-MONTHAN";
@@ -203,7 +203,8 @@ PartyProfile Russia() {
   ss19.basing = "silo";
   ss19.max_warheads = 6;
   ss19.typical_warheads_milli = 5000;
-  ss19.launchers = {{D(2011, 2, 5), 70}, {D(2019, 9, 1), 6}};
+  ss19.launchers = {
+      {D(2011, 2, 5), 70}, {D(2014, 9, 1), 60}, {D(2019, 9, 1), 10}};
   ss19.deploy_per_mille = 850;
   ss19.spare_missiles_per_mille = 200;
   ss19.bases = {"RU-KOZELSK", "RU-TATISHCHEVO"};
@@ -218,8 +219,12 @@ PartyProfile Russia() {
   topol.basing = "mobile";
   topol.max_warheads = 1;
   topol.typical_warheads_milli = 1000;
-  topol.launchers = {{D(2011, 2, 5), 300}, {D(2021, 9, 1), 0}};
-  topol.deploy_per_mille = 500;
+  // Retired slowly: many launchers stay non-deployed at their bases while
+  // the divisions re-equip with RS-24.
+  topol.launchers = {{D(2011, 2, 5), 300}, {D(2014, 9, 1), 290},
+                     {D(2016, 9, 1), 240}, {D(2018, 2, 5), 160},
+                     {D(2020, 3, 1), 150}, {D(2022, 9, 1), 110}};
+  topol.deploy_per_mille = 450;
   topol.spare_missiles_per_mille = 100;
   topol.bases = {"RU-BARNAUL",     "RU-IRKUTSK",      "RU-YOSHKAR-OLA",
                  "RU-NOVOSIBIRSK", "RU-NIZHNY-TAGIL", "RU-YURYA",
@@ -263,7 +268,10 @@ PartyProfile Russia() {
   yars.basing = "mobile";
   yars.max_warheads = 4;
   yars.typical_warheads_milli = 3500;
-  yars.launchers = {{D(2011, 2, 5), 18}, {D(2022, 9, 1), 190}};
+  yars.launchers = {{D(2011, 2, 5), 18},
+                    {D(2014, 9, 1), 70},
+                    {D(2018, 2, 5), 130},
+                    {D(2022, 9, 1), 190}};
   yars.deploy_per_mille = 900;
   yars.spare_missiles_per_mille = 200;
   yars.in_production = true;
@@ -283,8 +291,10 @@ PartyProfile Russia() {
   ssn18.tubes_per_submarine = 16;
   ssn18.max_warheads = 3;
   ssn18.typical_warheads_milli = 3000;
-  ssn18.launchers = {
-      {D(2011, 2, 5), 80}, {D(2016, 9, 1), 32}, {D(2020, 3, 1), 0}};
+  ssn18.launchers = {{D(2011, 2, 5), 80},
+                     {D(2014, 9, 1), 80},
+                     {D(2016, 9, 1), 48},
+                     {D(2019, 3, 1), 16}};
   ssn18.deploy_per_mille = 700;
   ssn18.spare_missiles_per_mille = 200;
   ssn18.remove_unit = 16;
@@ -318,7 +328,8 @@ PartyProfile Russia() {
   typhoon.tubes_per_submarine = 20;
   typhoon.max_warheads = 10;
   typhoon.typical_warheads_milli = 10000;
-  typhoon.launchers = {{D(2011, 2, 5), 60}, {D(2019, 3, 1), 0}};
+  typhoon.launchers = {
+      {D(2011, 2, 5), 60}, {D(2019, 3, 1), 60}, {D(2020, 3, 1), 40}};
   typhoon.deploy_per_mille = 0;  // no missiles: launchers awaiting removal
   typhoon.remove_unit = 20;
   typhoon.bases = {"RU-SEVERODVINSK"};
@@ -334,8 +345,11 @@ PartyProfile Russia() {
   bulava.tubes_per_submarine = 16;
   bulava.max_warheads = 6;
   bulava.typical_warheads_milli = 5000;
-  bulava.launchers = {
-      {D(2011, 2, 5), 0}, {D(2012, 9, 1), 0}, {D(2022, 9, 1), 80}};
+  bulava.launchers = {{D(2011, 2, 5), 0},
+                      {D(2012, 9, 1), 0},
+                      {D(2014, 9, 1), 32},
+                      {D(2020, 3, 1), 64},
+                      {D(2022, 9, 1), 80}};
   bulava.deploy_per_mille = 850;
   bulava.in_production = true;
   bulava.add_unit = 16;
@@ -349,7 +363,8 @@ PartyProfile Russia() {
   tu95.code = "TU95MS";
   tu95.category = "heavy_bomber";
   tu95.type = "Tu-95MS";
-  tu95.launchers = {{D(2011, 2, 5), 70}, {D(2022, 9, 1), 55}};
+  tu95.launchers = {
+      {D(2011, 2, 5), 70}, {D(2016, 9, 1), 66}, {D(2022, 9, 1), 60}};
   tu95.deploy_per_mille = 750;
   tu95.bases = {"RU-ENGELS", "RU-UKRAINKA"};
   tu95.storage = "RU-TAGANROG";

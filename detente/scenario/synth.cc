@@ -416,15 +416,15 @@ Result<PartyHistory> BuildParty(const treaty::Spec& spec,
   Instant window_start = init_slot.AddDays(1);
   for (size_t k = 1; k < milestones.size(); ++k) {
     const Milestone& m = milestones[k];
-    const Composition now = force.Current();
+    const internal::Previous now{milestones[k - 1].date, force.Current()};
     DETENTE_ASSIGN_OR_RETURN(
         Composition next,
         internal::SolveComposition(profile, m.date, m.target, &now));
     const Instant as_of = Instant::StartOf(m.date);
     DETENTE_ASSIGN_OR_RETURN(
         std::vector<Pending> changes,
-        force.Transition(next, force.CurrentFigures(), m.target, window_start,
-                         as_of.AddHours(-3)));
+        force.Transition(next, internal::FiguresOf(profile, now.composition),
+                         m.target, window_start, as_of.AddHours(-3)));
     for (Pending& p : changes) {
       Instant slot = DispatchAtOrAfter(
           p.event.AddSeconds(send.Range(3600, o.max_send_delay_hours * 3600)),
