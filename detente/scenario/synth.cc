@@ -562,6 +562,31 @@ nlohmann::json ProfileJson(const PartyProfile& p) {
   return {{"party", p.party}, {"facilities", facilities}, {"types", types}};
 }
 
+// File names, not paths: the same inputs give the same bytes wherever they
+// are read from.
+std::string BaseName(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+// SHA-256 (hex) of the table's figures, one line "as_of,party,f1,f2,...\n"
+// per row in file order, empty for a figure not published: which figures a
+// run reproduced, independent of the file's other columns and location.
+std::string FiguresDigest(const registry::PublishedTable& table) {
+  std::string text;
+  for (const registry::PublishedRow& row : table.rows) {
+    text += row.as_of.ToString() + "," + row.party;
+    for (const std::optional<int64_t>& f : row.figures) {
+      text += ",";
+      if (f.has_value()) text += std::to_string(*f);
+    }
+    text += "\n";
+  }
+  crypto::Sha256Digest d = crypto::Sha256(text);
+  std::string hex;
+  for (uint8_t b : d) hex += fmt::format("{:02x}", b);
+  return hex;
+}
+
 constexpr const char* kWarning =
     "SYNTHETIC DATA. Every item, identifier, base assignment, warhead load, "
     "event and notification here is invented by detente synth. Only the "
@@ -611,7 +636,9 @@ std::string ManifestJson(const treaty::Spec& spec,
       {"generator", "detente synth (detente/scenario, docs/synth.md)"},
       {"treaty", spec.id},
       {"seed", o.seed},
-      {"source_csv", table.file},
+      {"spec_file", BaseName(spec.source_file)},
+      {"source_csv", BaseName(table.file)},
+      {"source_csv_figures_sha256", FiguresDigest(table)},
       {"parameters",
        {{"max_send_delay_hours", o.max_send_delay_hours},
         {"dispatch_interval_hours", o.dispatch_interval_hours},
@@ -642,12 +669,13 @@ std::string ReadmeText(const treaty::Spec& spec,
                        const SynthOptions& o, const SynthReport& r) {
   std::string s = fmt::format(
       "# SYNTHETIC data: {} history made by detente synth\n\n{}\n\n"
-      "- treaty: `{}` ({})\n- seed: {}\n- source of the published figures: "
-      "`{}`\n- parameters and type mixes: `manifest.json` (\"parameters\"); "
-      "the model and its assumptions: docs/synth.md in the detente "
-      "repository\n\n",
+      "- treaty: `{}` (spec file `{}`)\n- seed: {}\n- source of the "
+      "published figures: `{}` (SHA-256 of its figures: {})\n- parameters "
+      "and type mixes: `manifest.json` (\"parameters\"); the model and its "
+      "assumptions: docs/synth.md in the detente repository\n\n",
       spec.short_name.empty() ? spec.id : spec.short_name, kWarning, spec.id,
-      spec.source_file, o.seed, table.file);
+      BaseName(spec.source_file), o.seed, BaseName(table.file),
+      FiguresDigest(table));
   s += "## Files\n\n";
   for (const PartyReport& p : r.parties) {
     s += fmt::format(
@@ -825,7 +853,7 @@ Result<SynthReport> WriteHistory(const treaty::Spec& spec,
   report.out_dir = opts.out_dir;
   report.treaty_id = spec.id;
   report.seed = opts.seed;
-  report.source_csv = published.file;
+  report.source_csv = BaseName(published.file);
   report.manifest_file = kManifestFile;
   report.readme_file = kReadmeFile;
   const auto path = [&](const std::string& name) {

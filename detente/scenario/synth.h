@@ -236,7 +236,7 @@ struct SynthReport {
   std::string out_dir;
   std::string treaty_id;
   uint64_t seed = 0;
-  std::string source_csv;
+  std::string source_csv;  // the aggregates file's name
   std::vector<PartyReport> parties;
   std::vector<ExchangeReport> exchanges;
   std::string manifest_file;

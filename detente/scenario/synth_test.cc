@@ -670,7 +670,9 @@ TEST_F(SynthFiles, ManifestSaysSynthetic) {
   EXPECT_EQ(m["synthetic"], true);
   EXPECT_EQ(m["seed"], 1);
   EXPECT_EQ(m["treaty"], "new-start");
-  EXPECT_EQ(m["source_csv"], Table().file);
+  EXPECT_EQ(m["source_csv"], "new_start_aggregates.csv");
+  EXPECT_EQ(m["spec_file"], "new-start.toml");
+  EXPECT_EQ(m["source_csv_figures_sha256"].get<std::string>().size(), 64u);
   EXPECT_TRUE(m["parameters"].contains("profiles"));
   std::string readme = ReadAll(Dir("a") + "/SYNTHETIC.md");
   EXPECT_NE(readme.find("SYNTHETIC DATA"), std::string::npos);
