@@ -442,21 +442,91 @@ Result<Composition> SolveComposition(const PartyProfile& profile, Date at,
 
 // ---------------------------------------------------------------------------
 
-struct PartyForce::Step {
-  int64_t offset = 0;
-  std::string type;  // catalogue code
+struct PlannedStep {
+  int64_t offset = 0;  // seconds after the change's time
+  std::string type;    // catalogue code
   std::string item;
   Value::Map fields;    // without the time fields, added when emitted
   int64_t transit = 0;  // NST-ITEM-MOVE: seconds on the way
 };
 
-struct PartyForce::Op {
+struct PlannedChange {
+  // Lowers figures, raises them, or neither: what the ordering needs.
   enum class Kind { kDown, kUp, kNeutral };
   Kind kind = Kind::kNeutral;
   Figures delta;
-  std::vector<Step> steps;
-  std::vector<size_t> deps;
+  std::vector<PlannedStep> steps;
+  std::vector<size_t> deps;  // changes that must come first
 };
+
+namespace {
+
+using Change = PlannedChange;
+using Step = PlannedStep;
+
+Value::Map ItemFields(const std::string& item, const std::string& category) {
+  Value::Map f;
+  f.emplace("item", Value::Str(item));
+  f.emplace("category", Value::Str(category));
+  return f;
+}
+
+Step StatusStep(int64_t offset, const std::string& item,
+                const std::string& category, std::string_view from,
+                std::string_view to, const std::string& facility = "") {
+  Value::Map f = ItemFields(item, category);
+  f.emplace("from_status", Value::Str(std::string(from)));
+  f.emplace("to_status", Value::Str(std::string(to)));
+  if (!facility.empty()) f.emplace("facility", Value::Str(facility));
+  return {offset, "NST-STATUS-CHANGE", item, std::move(f), 0};
+}
+
+Step RvStep(int64_t offset, const std::string& item,
+            const std::string& category, int64_t from, int64_t to) {
+  Value::Map f = ItemFields(item, category);
+  f.emplace("from_warheads", Value::Int(from));
+  f.emplace("to_warheads", Value::Int(to));
+  return {offset, "NST-RV-CHANGE", item, std::move(f), 0};
+}
+
+Step MoveStep(int64_t offset, const std::string& item,
+              const std::string& category, const std::string& from,
+              const std::string& to, int64_t transit) {
+  Value::Map f = ItemFields(item, category);
+  f.emplace("from_facility", Value::Str(from));
+  f.emplace("to_facility", Value::Str(to));
+  return {offset, "NST-ITEM-MOVE", item, std::move(f), transit};
+}
+
+// NST-ITEM-NEW, non-deployed; missiles declare their (zero) warheads.
+Step NewItemStep(const std::string& item, const std::string& category,
+                 const std::string& type, const std::string& facility,
+                 bool missile) {
+  Value::Map f = ItemFields(item, category);
+  f.emplace("type", Value::Str(type));
+  f.emplace("status", Value::Str(std::string(kNonDeployed)));
+  f.emplace("facility", Value::Str(facility));
+  if (missile) f.emplace("warheads", Value::Int(0));
+  return {0, "NST-ITEM-NEW", item, std::move(f), 0};
+}
+
+// NST-ITEM-ELIM, or NST-ITEM-CONV when `conversion` says what it became.
+Step EndStep(int64_t offset, const std::string& item,
+             const std::string& category, const std::string& facility,
+             const std::string& conversion = "") {
+  Value::Map f = ItemFields(item, category);
+  f.emplace("facility", Value::Str(facility));
+  if (!conversion.empty()) f.emplace("result", Value::Str(conversion));
+  return {offset, conversion.empty() ? "NST-ITEM-ELIM" : "NST-ITEM-CONV", item,
+          std::move(f), 0};
+}
+
+size_t Add(std::vector<Change>* changes, Change c) {
+  changes->push_back(std::move(c));
+  return changes->size() - 1;
+}
+
+}  // namespace
 
 PartyForce::PartyForce(const treaty::Spec& spec, const PartyProfile& profile,
                        uint64_t seed, const SynthOptions& opts)
@@ -657,7 +727,7 @@ void PartyForce::DeclareIfNeeded(std::string_view type_name,
   }
 }
 
-Status PartyForce::Emit(const Step& step, Instant event,
+Status PartyForce::Emit(const PlannedStep& step, Instant event,
                         std::vector<Pending>* out) {
   Value::Map fields = step.fields;
   const std::string date = event.date().ToString();
@@ -859,7 +929,8 @@ Figures FiguresOf(const PartyProfile& profile, const Composition& c) {
 }
 
 void PartyForce::PlanSystem(int x, const ByType& by_type,
-                            const Composition& target, std::vector<Op>* ops) {
+                            const Composition& target,
+                            std::vector<PlannedChange>* changes) {
   const size_t xi = static_cast<size_t>(x);
   const TypeMix& t = profile_.types[xi];
   const std::string lcat = LauncherCategory(t);
@@ -873,145 +944,56 @@ void PartyForce::PlanSystem(int x, const ByType& by_type,
     }
   }
   const int64_t total = static_cast<int64_t>(dep.size() + nd.size());
-  const int64_t target_total = target.launchers[xi];
-  const int64_t target_deployed = target.deployed[xi];
-  const auto hull_of = [&](const std::string& id) {
-    const registry::Item& l = items_.at(id);
-    auto it = l.attributes.find("submarine");
-    return it == l.attributes.end() ? std::string() : it->second;
-  };
   const auto is_dep = [&](const std::string& id) {
     return items_.at(id).status == kDeployed;
   };
-
-  // Which launchers leave accountability.
-  std::vector<std::string> removed;
-  std::set<std::string> removed_set;
-  if (total > target_total) {
-    const int64_t r = total - target_total;
-    std::vector<std::string> all = dep;
-    all.insert(all.end(), nd.begin(), nd.end());
-    std::sort(all.begin(), all.end());
-    if (IsSlbm(t)) {
-      // Whole submarines (most non-deployed tubes first) when removed a
-      // submarine at a time; otherwise tube by tube from the fullest
-      // submarine, so that conversions spread over the fleet.
-      std::map<std::string, std::vector<std::string>> hulls;
-      for (const std::string& id : all) hulls[hull_of(id)].push_back(id);
-      while (static_cast<int64_t>(removed.size()) < r) {
-        std::string best;
-        int64_t best_score = -1;
-        for (const auto& [hull, ids] : hulls) {
-          int64_t left = 0, left_nd = 0;
-          for (const std::string& id : ids) {
-            if (removed_set.count(id) != 0) continue;
-            ++left;
-            if (!is_dep(id)) ++left_nd;
-          }
-          if (left == 0) continue;
-          int64_t score =
-              t.remove_unit > 1 ? left_nd * 1000 + left : left * 1000 + left_nd;
-          if (score > best_score) {
-            best = hull;
-            best_score = score;
-          }
-        }
-        std::vector<std::string> pick;
-        for (const std::string& id : hulls[best]) {
-          if (removed_set.count(id) == 0) pick.push_back(id);
-        }
-        std::stable_sort(pick.begin(), pick.end(),
-                         [&](const std::string& a, const std::string& b) {
-                           return !is_dep(a) && is_dep(b);
-                         });
-        const size_t take = t.remove_unit > 1 ? pick.size() : 1;
-        for (size_t i = 0; i < take && static_cast<int64_t>(removed.size()) < r;
-             ++i) {
-          removed.push_back(pick[i]);
-          removed_set.insert(pick[i]);
-        }
-      }
-    } else {
-      std::vector<std::string> a = nd, b = dep;
-      rng_.Shuffle(a);
-      rng_.Shuffle(b);
-      a.insert(a.end(), b.begin(), b.end());
-      for (int64_t i = 0; i < r; ++i) {
-        removed.push_back(a[static_cast<size_t>(i)]);
-        removed_set.insert(a[static_cast<size_t>(i)]);
-      }
-    }
-  }
 
   // Unload: the missile's reentry vehicles off, missile and launcher
   // non-deployed; the missile eliminated with its launcher when the
   // launcher leaves.
   const auto unload = [&](const std::string& l, bool eliminate_missile) {
-    Op op;
-    op.kind = Op::Kind::kDown;
     const std::string m = loaded_.at(l);
     const registry::Item& mi = items_.at(m);
-    int64_t off = 0;
+    Change c;
+    c.kind = Change::Kind::kDown;
+    c.delta = {-1, -mi.warheads, 0};
     if (mi.warheads > 0) {
-      Value::Map f;
-      f.emplace("item", Value::Str(m));
-      f.emplace("category", Value::Str(t.category));
-      f.emplace("from_warheads", Value::Int(mi.warheads));
-      f.emplace("to_warheads", Value::Int(0));
-      op.steps.push_back({off, "NST-RV-CHANGE", m, std::move(f), 0});
+      c.steps.push_back(RvStep(0, m, t.category, mi.warheads, 0));
     }
-    off += kStepGap;
-    for (const auto& [id, cat] :
-         {std::pair{m, t.category}, std::pair{l, lcat}}) {
-      Value::Map f;
-      f.emplace("item", Value::Str(id));
-      f.emplace("category", Value::Str(cat));
-      f.emplace("from_status", Value::Str(std::string(kDeployed)));
-      f.emplace("to_status", Value::Str(std::string(kNonDeployed)));
-      op.steps.push_back({off, "NST-STATUS-CHANGE", id, std::move(f), 0});
-      off += kStepGap;
-    }
+    c.steps.push_back(
+        StatusStep(kStepGap, m, t.category, kDeployed, kNonDeployed));
+    c.steps.push_back(
+        StatusStep(2 * kStepGap, l, lcat, kDeployed, kNonDeployed));
     if (eliminate_missile) {
-      Value::Map f;
-      f.emplace("item", Value::Str(m));
-      f.emplace("category", Value::Str(t.category));
-      f.emplace("facility", Value::Str(mi.facility));
-      op.steps.push_back({off, "NST-ITEM-ELIM", m, std::move(f), 0});
+      c.steps.push_back(EndStep(3 * kStepGap, m, t.category, mi.facility));
     }
-    op.delta = {-1, -mi.warheads, 0};
     loaded_.erase(l);
-    ops->push_back(std::move(op));
-    return ops->size() - 1;
+    return Add(changes, std::move(c));
   };
 
+  // Launchers that leave accountability, unloaded first if need be.
+  std::vector<std::string> removed =
+      ChooseRemovals(t, dep, nd, total - target.launchers[xi]);
+  const std::set<std::string> removed_set(removed.begin(), removed.end());
   for (const std::string& l : removed) {
-    std::vector<size_t> deps;
-    if (is_dep(l)) deps.push_back(unload(l, /*eliminate_missile=*/true));
-    Op op;
-    op.kind = Op::Kind::kDown;
-    op.delta = {0, 0, -1};
-    op.deps = std::move(deps);
-    Value::Map f;
-    f.emplace("item", Value::Str(l));
-    f.emplace("category", Value::Str(lcat));
-    f.emplace("facility", Value::Str(items_.at(l).facility));
-    if (t.reduce_by_conversion) {
-      f.emplace("result",
-                Value::Str(fmt::format(
-                    "{} converted so that it can no longer launch "
-                    "an {} (SYNTHETIC)",
-                    t.launcher_type, t.category == "slbm" ? "SLBM" : "ICBM")));
-    }
-    op.steps.push_back(
-        {0, t.reduce_by_conversion ? "NST-ITEM-CONV" : "NST-ITEM-ELIM", l,
-         std::move(f), 0});
-    ops->push_back(std::move(op));
+    Change c;
+    if (is_dep(l)) c.deps.push_back(unload(l, /*eliminate_missile=*/true));
+    c.kind = Change::Kind::kDown;
+    c.delta = {0, 0, -1};
+    c.steps.push_back(EndStep(
+        0, l, lcat, items_.at(l).facility,
+        t.reduce_by_conversion
+            ? fmt::format("{} converted so that it can no longer launch an {} "
+                          "(SYNTHETIC)",
+                          t.launcher_type, IsSlbm(t) ? "SLBM" : "ICBM")
+            : ""));
+    Add(changes, std::move(c));
   }
 
   // New launchers, built at their base (a new submarine's tubes at its).
-  std::map<std::string, size_t> new_op;
+  std::map<std::string, size_t> built;  // launcher -> its change
   std::map<std::string, std::string> new_base;
-  for (int64_t i = total; i < target_total; ++i) {
+  for (int64_t i = total; i < target.launchers[xi]; ++i) {
     std::string id = NewId(t, "L");
     std::string facility;
     if (IsSlbm(t)) {
@@ -1022,22 +1004,17 @@ void PartyForce::PlanSystem(int x, const ByType& by_type,
       facility = BaseFor(x);
       if (!t.basing.empty()) attributes_[id]["basing"] = t.basing;
     }
-    Op op;
-    op.kind = Op::Kind::kUp;
-    op.delta = {0, 0, 1};
-    Value::Map f;
-    f.emplace("item", Value::Str(id));
-    f.emplace("category", Value::Str(lcat));
-    f.emplace("type", Value::Str(t.launcher_type));
-    f.emplace("status", Value::Str(std::string(kNonDeployed)));
-    f.emplace("facility", Value::Str(facility));
-    op.steps.push_back({0, "NST-ITEM-NEW", id, std::move(f), 0});
-    ops->push_back(std::move(op));
-    new_op[id] = ops->size() - 1;
+    Change c;
+    c.kind = Change::Kind::kUp;
+    c.delta = {0, 0, 1};
+    c.steps.push_back(
+        NewItemStep(id, lcat, t.launcher_type, facility, /*missile=*/false));
+    built[id] = Add(changes, std::move(c));
     new_base[id] = facility;
   }
 
-  // Which launchers are unloaded and loaded.
+  // Which launchers are unloaded and loaded: as many as the deployed
+  // figure needs, plus maintenance rotations.
   std::vector<std::string> staying, candidates;
   for (const std::string& l : dep) {
     if (removed_set.count(l) == 0) staying.push_back(l);
@@ -1045,19 +1022,19 @@ void PartyForce::PlanSystem(int x, const ByType& by_type,
   for (const std::string& l : nd) {
     if (removed_set.count(l) == 0) candidates.push_back(l);
   }
-  for (const auto& [id, unused] : new_op) candidates.push_back(id);
+  for (const auto& [id, unused] : built) candidates.push_back(id);
   rng_.Shuffle(staying);
   rng_.Shuffle(candidates);
   const int64_t now = static_cast<int64_t>(staying.size());
-  int64_t unload_n = std::max<int64_t>(0, now - target_deployed);
-  int64_t load_n = std::max<int64_t>(0, target_deployed - now);
-  int64_t rot = RoundChance(
-      std::min(now, target_deployed) * opts_.rotations_per_mille, 1000, rng_);
-  rot = std::min(
-      {rot, now - unload_n, static_cast<int64_t>(candidates.size()) - load_n});
-  rot = std::max<int64_t>(rot, 0);
-  unload_n += rot;
-  load_n += rot;
+  const int64_t want = target.deployed[xi];
+  const int64_t rotations = std::max<int64_t>(
+      0, std::min({RoundChance(std::min(now, want) * opts_.rotations_per_mille,
+                               1000, rng_),
+                   std::min(now, want),
+                   static_cast<int64_t>(candidates.size()) -
+                       std::max<int64_t>(0, want - now)}));
+  const int64_t unload_n = std::max<int64_t>(0, now - want) + rotations;
+  const int64_t load_n = std::max<int64_t>(0, want - now) + rotations;
   std::vector<std::string> unloads(staying.begin(), staying.begin() + unload_n);
   staying.erase(staying.begin(), staying.begin() + unload_n);
   std::vector<std::string> loads(candidates.begin(),
@@ -1065,21 +1042,17 @@ void PartyForce::PlanSystem(int x, const ByType& by_type,
 
   // Warheads: the staying missiles keep theirs unless the figure needs
   // uploads or downloads; newly loaded ones start at the typical load.
-  std::vector<int64_t> before, after;
+  std::vector<int64_t> before;
   for (const std::string& l : staying) {
     before.push_back(items_.at(loaded_.at(l)).warheads);
   }
-  after = before;
-  std::vector<int64_t> fresh = DistributeLoads(
-      loads.size(),
-      static_cast<int64_t>(loads.size()) *
-          std::clamp<int64_t>((t.typical_warheads_milli + 500) / 1000, 1,
-                              t.max_warheads),
-      t.max_warheads, t.typical_warheads_milli);
-  after.insert(after.end(), fresh.begin(), fresh.end());
+  std::vector<int64_t> after = before;
+  after.resize(staying.size() + loads.size(),
+               std::clamp<int64_t>((t.typical_warheads_milli + 500) / 1000, 1,
+                                   t.max_warheads));
   AdjustLoads(after, target.warheads[xi], t.max_warheads, rng_);
   if (!staying.empty()) {
-    int64_t pairs = RoundChance(
+    const int64_t pairs = RoundChance(
         static_cast<int64_t>(staying.size()) * opts_.rv_churn_per_mille, 1000,
         rng_);
     for (int64_t k = 0; k < pairs; ++k) {
@@ -1095,46 +1068,35 @@ void PartyForce::PlanSystem(int x, const ByType& by_type,
   for (const std::string& l : unloads) {
     const std::string m = loaded_.at(l);
     const std::string at = items_.at(m).facility;
-    size_t u = unload(l, /*eliminate_missile=*/false);
+    const size_t u = unload(l, /*eliminate_missile=*/false);
     if (!t.storage.empty() && t.storage != at &&
         rng_.Chance(opts_.to_storage_per_mille)) {
-      Op op;
-      op.deps.push_back(u);
-      Value::Map f;
-      f.emplace("item", Value::Str(m));
-      f.emplace("category", Value::Str(t.category));
-      f.emplace("from_facility", Value::Str(at));
-      f.emplace("to_facility", Value::Str(t.storage));
-      op.steps.push_back(
-          {0, "NST-ITEM-MOVE", m, std::move(f), rng_.Range(6, 72) * 3600});
-      ops->push_back(std::move(op));
+      Change c;
+      c.deps.push_back(u);
+      c.steps.push_back(
+          MoveStep(0, m, t.category, at, t.storage, rng_.Range(6, 72) * 3600));
+      Add(changes, std::move(c));
     }
   }
   for (size_t i = 0; i < staying.size(); ++i) {
     if (after[i] == before[i]) continue;
-    const std::string m = loaded_.at(staying[i]);
-    Op op;
-    op.kind = after[i] > before[i] ? Op::Kind::kUp : Op::Kind::kDown;
-    op.delta = {0, after[i] - before[i], 0};
-    Value::Map f;
-    f.emplace("item", Value::Str(m));
-    f.emplace("category", Value::Str(t.category));
-    f.emplace("from_warheads", Value::Int(before[i]));
-    f.emplace("to_warheads", Value::Int(after[i]));
-    op.steps.push_back({0, "NST-RV-CHANGE", m, std::move(f), 0});
-    ops->push_back(std::move(op));
+    Change c;
+    c.kind = after[i] > before[i] ? Change::Kind::kUp : Change::Kind::kDown;
+    c.delta = {0, after[i] - before[i], 0};
+    c.steps.push_back(
+        RvStep(0, loaded_.at(staying[i]), t.category, before[i], after[i]));
+    Add(changes, std::move(c));
   }
   rng_.Shuffle(spares);
   size_t next_spare = 0;
   for (size_t k = 0; k < loads.size(); ++k) {
     const std::string& l = loads[k];
     const int64_t warheads = after[staying.size() + k];
-    Op op;
-    op.kind = Op::Kind::kUp;
-    op.delta = {1, warheads, 0};
-    if (auto it = new_op.find(l); it != new_op.end()) {
-      op.deps.push_back(it->second);
-    }
+    Change c;
+    c.kind = Change::Kind::kUp;
+    c.delta = {1, warheads, 0};
+    if (auto it = built.find(l); it != built.end())
+      c.deps.push_back(it->second);
     std::string m, from;
     if (next_spare < spares.size()) {
       m = spares[next_spare++];
@@ -1146,55 +1108,96 @@ void PartyForce::PlanSystem(int x, const ByType& by_type,
              : !t.storage.empty()  ? t.storage
                                    : t.bases.front();
       if (!IsSlbm(t) && !t.basing.empty()) attributes_[m]["basing"] = t.basing;
-      Op make;
-      Value::Map f;
-      f.emplace("item", Value::Str(m));
-      f.emplace("category", Value::Str(t.category));
-      f.emplace("type", Value::Str(t.type));
-      f.emplace("status", Value::Str(std::string(kNonDeployed)));
-      f.emplace("facility", Value::Str(from));
-      f.emplace("warheads", Value::Int(0));
-      make.steps.push_back({0, "NST-ITEM-NEW", m, std::move(f), 0});
-      ops->push_back(std::move(make));
-      op.deps.push_back(ops->size() - 1);
+      Change make;
+      make.steps.push_back(
+          NewItemStep(m, t.category, t.type, from, /*missile=*/true));
+      c.deps.push_back(Add(changes, std::move(make)));
     }
     const std::string base =
         new_base.count(l) != 0 ? new_base[l] : items_.at(l).facility;
-    int64_t off = 0;
     if (from != base) {
-      Value::Map f;
-      f.emplace("item", Value::Str(m));
-      f.emplace("category", Value::Str(t.category));
-      f.emplace("from_facility", Value::Str(from));
-      f.emplace("to_facility", Value::Str(base));
-      op.steps.push_back(
-          {off, "NST-ITEM-MOVE", m, std::move(f), rng_.Range(12, 96) * 3600});
+      c.steps.push_back(
+          MoveStep(0, m, t.category, from, base, rng_.Range(12, 96) * 3600));
     }
-    off += kStepGap;
-    for (const auto& [id, cat] :
-         {std::pair{m, t.category}, std::pair{l, lcat}}) {
-      Value::Map f;
-      f.emplace("item", Value::Str(id));
-      f.emplace("category", Value::Str(cat));
-      f.emplace("from_status", Value::Str(std::string(kNonDeployed)));
-      f.emplace("to_status", Value::Str(std::string(kDeployed)));
-      if (id == m) f.emplace("facility", Value::Str(base));
-      op.steps.push_back({off, "NST-STATUS-CHANGE", id, std::move(f), 0});
-      off += kStepGap;
-    }
-    Value::Map f;
-    f.emplace("item", Value::Str(m));
-    f.emplace("category", Value::Str(t.category));
-    f.emplace("from_warheads", Value::Int(0));
-    f.emplace("to_warheads", Value::Int(warheads));
-    op.steps.push_back({off, "NST-RV-CHANGE", m, std::move(f), 0});
+    c.steps.push_back(
+        StatusStep(kStepGap, m, t.category, kNonDeployed, kDeployed, base));
+    c.steps.push_back(
+        StatusStep(2 * kStepGap, l, lcat, kNonDeployed, kDeployed));
+    c.steps.push_back(RvStep(3 * kStepGap, m, t.category, 0, warheads));
     loaded_[l] = m;
-    ops->push_back(std::move(op));
+    Add(changes, std::move(c));
   }
 }
 
+std::vector<std::string> PartyForce::ChooseRemovals(
+    const TypeMix& t, const std::vector<std::string>& dep,
+    const std::vector<std::string>& nd, int64_t count) {
+  std::vector<std::string> removed;
+  if (count <= 0) return removed;
+  if (!IsSlbm(t)) {
+    // Empty launchers first, at random; then loaded ones.
+    std::vector<std::string> a = nd, b = dep;
+    rng_.Shuffle(a);
+    rng_.Shuffle(b);
+    a.insert(a.end(), b.begin(), b.end());
+    a.resize(static_cast<size_t>(count));
+    return a;
+  }
+  // SLBM launchers: whole submarines (most empty tubes first) when the type
+  // is removed a submarine at a time; otherwise tube by tube from the
+  // fullest submarine, so that conversions spread over the fleet.
+  const auto is_dep = [&](const std::string& id) {
+    return items_.at(id).status == kDeployed;
+  };
+  std::map<std::string, std::vector<std::string>> hulls;
+  for (const auto* list : {&dep, &nd}) {
+    for (const std::string& id : *list) {
+      const auto& attrs = items_.at(id).attributes;
+      auto hull = attrs.find("submarine");
+      hulls[hull == attrs.end() ? std::string() : hull->second].push_back(id);
+    }
+  }
+  for (auto& [hull, ids] : hulls) std::sort(ids.begin(), ids.end());
+  std::set<std::string> taken;
+  while (static_cast<int64_t>(removed.size()) < count) {
+    std::string best;
+    int64_t best_score = -1;
+    for (const auto& [hull, ids] : hulls) {
+      int64_t left = 0, left_empty = 0;
+      for (const std::string& id : ids) {
+        if (taken.count(id) != 0) continue;
+        ++left;
+        if (!is_dep(id)) ++left_empty;
+      }
+      if (left == 0) continue;
+      int64_t score = t.remove_unit > 1 ? left_empty * 1000 + left
+                                        : left * 1000 + left_empty;
+      if (score > best_score) {
+        best = hull;
+        best_score = score;
+      }
+    }
+    std::vector<std::string> pick;
+    for (const std::string& id : hulls[best]) {
+      if (taken.count(id) == 0) pick.push_back(id);
+    }
+    std::stable_sort(pick.begin(), pick.end(),
+                     [&](const std::string& a, const std::string& b) {
+                       return !is_dep(a) && is_dep(b);
+                     });
+    const size_t take = t.remove_unit > 1 ? pick.size() : 1;
+    for (size_t i = 0; i < take && static_cast<int64_t>(removed.size()) < count;
+         ++i) {
+      removed.push_back(pick[i]);
+      taken.insert(pick[i]);
+    }
+  }
+  return removed;
+}
+
 void PartyForce::PlanBombers(int x, const ByType& by_type,
-                             const Composition& target, std::vector<Op>* ops) {
+                             const Composition& target,
+                             std::vector<PlannedChange>* changes) {
   const size_t xi = static_cast<size_t>(x);
   const TypeMix& t = profile_.types[xi];
   std::vector<std::string> dep, nd;
@@ -1205,74 +1208,56 @@ void PartyForce::PlanBombers(int x, const ByType& by_type,
   rng_.Shuffle(dep);
   rng_.Shuffle(nd);
   const int64_t total = static_cast<int64_t>(dep.size() + nd.size());
-  const std::string off_base = t.storage.empty() ? std::string() : t.storage;
 
-  const auto status_op = [&](const std::string& b, bool deploy,
-                             const std::string& facility) {
-    Op op;
-    op.kind = deploy ? Op::Kind::kUp : Op::Kind::kDown;
-    op.delta = deploy ? Figures{1, 1, 0} : Figures{-1, -1, 0};
-    Value::Map f;
-    f.emplace("item", Value::Str(b));
-    f.emplace("category", Value::Str(t.category));
-    f.emplace("from_status",
-              Value::Str(std::string(deploy ? kNonDeployed : kDeployed)));
-    f.emplace("to_status",
-              Value::Str(std::string(deploy ? kDeployed : kNonDeployed)));
-    if (!facility.empty()) f.emplace("facility", Value::Str(facility));
-    op.steps.push_back({0, "NST-STATUS-CHANGE", b, std::move(f), 0});
-    ops->push_back(std::move(op));
-    return ops->size() - 1;
+  // Deployed at a base; non-deployed at the repair facility (`storage`).
+  const auto set_deployed = [&](const std::string& b, bool deploy,
+                                const std::string& facility) {
+    Change c;
+    c.kind = deploy ? Change::Kind::kUp : Change::Kind::kDown;
+    c.delta = deploy ? Figures{1, 1, 0} : Figures{-1, -1, 0};
+    c.steps.push_back(StatusStep(0, b, t.category,
+                                 deploy ? kNonDeployed : kDeployed,
+                                 deploy ? kDeployed : kNonDeployed, facility));
+    return Add(changes, std::move(c));
   };
 
+  // Removals: non-deployed bombers first, then deployed ones.
   std::set<std::string> removed;
-  if (total > target.launchers[xi]) {
-    std::vector<std::string> order = nd;
-    order.insert(order.end(), dep.begin(), dep.end());
-    for (int64_t i = 0; i < total - target.launchers[xi]; ++i) {
-      const std::string& b = order[static_cast<size_t>(i)];
-      removed.insert(b);
-      Op op;
-      std::string facility = items_.at(b).facility;
-      if (items_.at(b).status == kDeployed) {
-        op.deps.push_back(status_op(b, false, off_base));
-        if (!off_base.empty()) facility = off_base;
-      }
-      op.kind = Op::Kind::kDown;
-      op.delta = {0, 0, -1};
-      Value::Map f;
-      f.emplace("item", Value::Str(b));
-      f.emplace("category", Value::Str(t.category));
-      f.emplace("facility", Value::Str(facility));
-      if (t.reduce_by_conversion) {
-        f.emplace("result", Value::Str("heavy bomber equipped for non-nuclear "
-                                       "armaments (SYNTHETIC)"));
-      }
-      op.steps.push_back(
-          {0, t.reduce_by_conversion ? "NST-ITEM-CONV" : "NST-ITEM-ELIM", b,
-           std::move(f), 0});
-      ops->push_back(std::move(op));
+  std::vector<std::string> order = nd;
+  order.insert(order.end(), dep.begin(), dep.end());
+  for (int64_t i = 0; i < total - target.launchers[xi]; ++i) {
+    const std::string& b = order[static_cast<size_t>(i)];
+    removed.insert(b);
+    Change c;
+    std::string facility = items_.at(b).facility;
+    if (items_.at(b).status == kDeployed) {
+      c.deps.push_back(set_deployed(b, false, t.storage));
+      if (!t.storage.empty()) facility = t.storage;
     }
+    c.kind = Change::Kind::kDown;
+    c.delta = {0, 0, -1};
+    c.steps.push_back(EndStep(0, b, t.category, facility,
+                              t.reduce_by_conversion
+                                  ? "heavy bomber equipped for "
+                                    "non-nuclear armaments (SYNTHETIC)"
+                                  : ""));
+    Add(changes, std::move(c));
   }
-  std::map<std::string, size_t> new_op;
+  std::map<std::string, size_t> built;  // bomber -> its change
   for (int64_t i = total; i < target.launchers[xi]; ++i) {
     std::string id = NewId(t, "");
     std::string facility = !t.production.empty() ? t.production
-                           : !off_base.empty()   ? off_base
+                           : !t.storage.empty()  ? t.storage
                                                  : BaseFor(x);
-    Op op;
-    op.kind = Op::Kind::kUp;
-    op.delta = {0, 0, 1};
-    Value::Map f;
-    f.emplace("item", Value::Str(id));
-    f.emplace("category", Value::Str(t.category));
-    f.emplace("type", Value::Str(t.type));
-    f.emplace("status", Value::Str(std::string(kNonDeployed)));
-    f.emplace("facility", Value::Str(facility));
-    op.steps.push_back({0, "NST-ITEM-NEW", id, std::move(f), 0});
-    ops->push_back(std::move(op));
-    new_op[id] = ops->size() - 1;
+    Change c;
+    c.kind = Change::Kind::kUp;
+    c.delta = {0, 0, 1};
+    c.steps.push_back(
+        NewItemStep(id, t.category, t.type, facility, /*missile=*/false));
+    built[id] = Add(changes, std::move(c));
   }
+
+  // Deployments: as many as the figure needs, plus rotations.
   std::vector<std::string> staying, candidates;
   for (const std::string& b : dep) {
     if (removed.count(b) == 0) staying.push_back(b);
@@ -1280,27 +1265,26 @@ void PartyForce::PlanBombers(int x, const ByType& by_type,
   for (const std::string& b : nd) {
     if (removed.count(b) == 0) candidates.push_back(b);
   }
-  for (const auto& [id, unused] : new_op) candidates.push_back(id);
+  for (const auto& [id, unused] : built) candidates.push_back(id);
   rng_.Shuffle(candidates);
   const int64_t now = static_cast<int64_t>(staying.size());
   const int64_t want = target.deployed[xi];
-  int64_t down = std::max<int64_t>(0, now - want);
-  int64_t up = std::max<int64_t>(0, want - now);
-  int64_t rot =
-      RoundChance(std::min(now, want) * opts_.rotations_per_mille, 1000, rng_);
-  rot = std::max<int64_t>(
-      0, std::min(
-             {rot, now - down, static_cast<int64_t>(candidates.size()) - up}));
-  down += rot;
-  up += rot;
+  const int64_t rotations = std::max<int64_t>(
+      0, std::min({RoundChance(std::min(now, want) * opts_.rotations_per_mille,
+                               1000, rng_),
+                   std::min(now, want),
+                   static_cast<int64_t>(candidates.size()) -
+                       std::max<int64_t>(0, want - now)}));
+  const int64_t down = std::max<int64_t>(0, now - want) + rotations;
+  const int64_t up = std::max<int64_t>(0, want - now) + rotations;
   for (int64_t i = 0; i < down; ++i) {
-    status_op(staying[static_cast<size_t>(i)], false, off_base);
+    set_deployed(staying[static_cast<size_t>(i)], false, t.storage);
   }
   for (int64_t i = 0; i < up; ++i) {
     const std::string& b = candidates[static_cast<size_t>(i)];
-    size_t k = status_op(b, true, BaseFor(x));
-    if (auto it = new_op.find(b); it != new_op.end()) {
-      (*ops)[k].deps.push_back(it->second);
+    const size_t k = set_deployed(b, true, BaseFor(x));
+    if (auto it = built.find(b); it != built.end()) {
+      (*changes)[k].deps.push_back(it->second);
     }
   }
 }
@@ -1317,7 +1301,7 @@ Result<std::vector<Pending>> PartyForce::Transition(const Composition& target,
     int x = TypeOf(item);
     if (x >= 0) by_type[static_cast<size_t>(x)].push_back(&item);
   }
-  std::vector<Op> ops;
+  std::vector<Change> ops;
   for (size_t x = 0; x < profile_.types.size(); ++x) {
     if (IsBomber(profile_.types[x])) {
       PlanBombers(static_cast<int>(x), by_type, target, &ops);
@@ -1345,7 +1329,7 @@ Result<std::vector<Pending>> PartyForce::Transition(const Composition& target,
       for (size_t d : ops[i].deps) deps_done = deps_done && done[d];
       if (!deps_done) continue;
       const Figures& dl = ops[i].delta;
-      if (ops[i].kind == Op::Kind::kUp &&
+      if (ops[i].kind == Change::Kind::kUp &&
           (cur.delivery_vehicles + dl.delivery_vehicles >
                cap.delivery_vehicles ||
            cur.warheads + dl.warheads > cap.warheads ||
@@ -1392,7 +1376,7 @@ Result<std::vector<Pending>> PartyForce::Transition(const Composition& target,
   for (size_t k = 0; k < order.size(); ++k) {
     Instant base = start.AddSeconds(kDeclarationLead + offsets[k] +
                                     static_cast<int64_t>(k) * kChangeSpacing);
-    for (const Step& step : ops[order[k]].steps) {
+    for (const PlannedStep& step : ops[order[k]].steps) {
       DETENTE_RETURN_IF_ERROR(Emit(step, base.AddSeconds(step.offset), &out));
     }
   }

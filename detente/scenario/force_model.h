@@ -82,6 +82,11 @@ struct Pending {
   notification::Value body;
 };
 
+// A planned change (force_model.cc): the notifications of one deployment,
+// upload, elimination, ... before their times are known.
+struct PlannedStep;
+struct PlannedChange;
+
 class PartyForce {
  public:
   PartyForce(const treaty::Spec& spec, const PartyProfile& profile,
@@ -116,9 +121,6 @@ class PartyForce {
   size_t item_count() const { return items_.size(); }
 
  private:
-  struct Step;
-  struct Op;
-
   int TypeOf(const registry::Item& item) const;
   bool IsMissile(int x) const;
   std::string NewId(const TypeMix& t, std::string_view kind);
@@ -127,16 +129,23 @@ class PartyForce {
 
   notification::Value ItemRecord(const registry::Item& item) const;
   Status Apply(const Pending& p);
-  Status Emit(const Step& step, Instant event, std::vector<Pending>* out);
+  Status Emit(const PlannedStep& step, Instant event,
+              std::vector<Pending>* out);
   void DeclareIfNeeded(std::string_view type_name, std::string_view category,
                        std::string_view facility, Instant event,
                        std::vector<Pending>* out);
 
   using ByType = std::vector<std::vector<const registry::Item*>>;
   void PlanSystem(int x, const ByType& by_type, const Composition& target,
-                  std::vector<Op>* ops);
+                  std::vector<PlannedChange>* changes);
   void PlanBombers(int x, const ByType& by_type, const Composition& target,
-                   std::vector<Op>* ops);
+                   std::vector<PlannedChange>* changes);
+  // `count` of the type's accountable launchers (deployed `dep`, empty
+  // `nd`) to eliminate or convert.
+  std::vector<std::string> ChooseRemovals(const TypeMix& t,
+                                          const std::vector<std::string>& dep,
+                                          const std::vector<std::string>& nd,
+                                          int64_t count);
   std::vector<int64_t> DistributeLoads(size_t n, int64_t total,
                                        int64_t max_warheads,
                                        int64_t typical_milli);
