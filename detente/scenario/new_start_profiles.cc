@@ -51,9 +51,11 @@ PartyProfile UnitedStates() {
   // 454 launchers (397 deployed + 57 non-deployed) on 1 Sep 2020; 500 at
   // entry into force is an assumption.
   mm3.launchers = {{D(2011, 2, 5), 500}, {D(2017, 9, 1), 454}};
-  mm3.deploy_per_mille = 875;          // 397 / 454
-  mm3.spare_missiles_per_mille = 575;  // 261 non-deployed ICBMs / 454
-  mm3.test_items = 4;                  // 4 test launchers
+  mm3.deploy_per_mille = 875;  // 397 / 454
+  // Calibrated so that, with the missiles unloaded since, the non-deployed
+  // ICBMs of 1 Sep 2020 come out near the sourced 261.
+  mm3.spare_missiles_per_mille = 377;
+  mm3.test_items = 4;  // 4 test launchers
   mm3.bases = {"US-WARREN", "US-MALMSTROM", "US-MINOT"};
   mm3.storage = "US-HILL";
   mm3.production = "US-HILL";
@@ -87,8 +89,9 @@ PartyProfile UnitedStates() {
   // per submarine converted by 2018 (conversions: facts §1).
   d5.launchers = {
       {D(2011, 2, 5), 336}, {D(2016, 9, 1), 336}, {D(2018, 2, 5), 280}};
-  d5.deploy_per_mille = 821;          // 230 / 280
-  d5.spare_missiles_per_mille = 836;  // 234 non-deployed SLBMs / 280
+  d5.deploy_per_mille = 821;  // 230 / 280
+  // Likewise for the sourced 234 non-deployed SLBMs of 1 Sep 2020.
+  d5.spare_missiles_per_mille = 548;
   d5.reduce_by_conversion = true;
   d5.bases = {"US-KINGS-BAY", "US-BANGOR"};
   d5.storage = "US-SWFLANT";

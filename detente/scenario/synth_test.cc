@@ -433,6 +433,13 @@ TEST_F(SynthFiles, FoldReproducesEveryPublishedFigure) {
       EXPECT_EQ(by_type["heavy_bomber B-52H"].first +
                     by_type["heavy_bomber B-2A"].first,
                 66);
+      // Non-deployed missiles: 261 ICBMs and 234 SLBMs in the table; the
+      // spare ratios are calibrated to land there (SLBMs within a few,
+      // depending on which launchers the seed empties).
+      const auto& mm3 = by_type["icbm Minuteman III"];
+      const auto& d5 = by_type["slbm Trident II"];
+      EXPECT_EQ(mm3.first - mm3.second, 261);
+      EXPECT_NEAR(d5.first - d5.second, 234, 4);
       anchor_checked = true;
     }
     fold.Apply(n);
