@@ -500,7 +500,7 @@ struct BigLog {
 };
 
 // Reads the whole file once, so that the benchmarks measure a server whose
-// file is in the operating system's page cache (as a 875 MB file is on the
+// file is in the operating system's page cache (as an 875 MB file is on the
 // development machine) rather than the first disk read of each page. Page
 // cache is not the process's memory: it does not count in peak_rss_MiB.
 Status ReadFileOnce(const fs::path& path) {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -22,10 +23,12 @@ using ::testing::HasSubstr;
 class LogStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // A parameterized test's name has a '/', which must not nest the dir.
+    std::string test =
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(test.begin(), test.end(), '/', '_');
     dir_ = std::filesystem::temp_directory_path() /
-           fmt::format(
-               "detente_store_{}_{}", getpid(),
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           fmt::format("detente_store_{}_{}", getpid(), test);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "log.db").string();
