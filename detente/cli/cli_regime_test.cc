@@ -198,5 +198,44 @@ TEST_F(CliRegimeTest, InjectedBreachLateAndGapAreFoundAndProvenOffline) {
   }
 }
 
+// The history stops on 1 March 2018. On 5 October, after the deadline of
+// the update as of 1 September, RU looks at the US log again and cosigns it
+// as it stands: the US missing update is then proven offline; the RU one,
+// which the US has not looked at since, is found but not proven.
+TEST_F(CliRegimeTest, MissingUpdateIsProvenOfflineByAWitnessCheck) {
+  RunResult v = Run("log verify --db syn/US.db --json", false);
+  ASSERT_EQ(v.code, 0) << v.out;
+  uint64_t size = nlohmann::json::parse(v.out)["size"];
+  Write("w.proof", Run("log prove consistency --db syn/US.db --from " +
+                           std::to_string(size),
+                       false)
+                       .out);
+  RunResult cos =
+      Run("log cosign --db syn/RU.db --key syn/RU.key --log-vkey "
+          "syn/US.key.vkey --proof w.proof --time 1538697600",  // 2018-10-05
+          false);
+  ASSERT_EQ(cos.code, 0) << cos.out;
+
+  RunResult f =
+      Run("findings --dir syn --until 2018-10-15 --json --out missing", false);
+  ASSERT_EQ(f.code, 0) << f.out;
+  nlohmann::json j = nlohmann::json::parse(f.out);
+  std::map<std::string, std::string> ids;
+  for (const auto& x : j["findings"]) {
+    EXPECT_EQ(x["rule"], "missing-update") << x.dump();
+    EXPECT_EQ(x["claim"]["as_of"], "2018-09-01") << x.dump();
+    ids[x["party"]] = x["id"];
+  }
+  ASSERT_EQ(ids.size(), 2u) << f.out;
+  RunResult us = Run("finding verify missing/" + ids["US"] +
+                     ".json --vkeys syn/US.key.vkey syn/RU.key.vkey");
+  EXPECT_EQ(us.code, 0) << us.out;
+  EXPECT_THAT(us.out, HasSubstr("holds"));
+  RunResult ru = Run("finding verify missing/" + ids["RU"] +
+                     ".json --vkeys syn/US.key.vkey syn/RU.key.vkey");
+  EXPECT_EQ(ru.code, 1) << ru.out;
+  EXPECT_THAT(ru.out, HasSubstr("no cosignature shows the log as it stood"));
+}
+
 }  // namespace
 }  // namespace detente::cli

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "detente/compliance/witnesses.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/notification/notification.h"
 #include "detente/regime/log_reader.h"
@@ -31,21 +32,27 @@ Severity SeverityOf(std::string_view rule) {
   return Severity::kWarning;
 }
 
-// Builds evidence: each entry with a tlog-proof against the party's latest
-// checkpoint (which carries the receipts recorded so far).
+// Builds evidence: each entry with a tlog-proof against a checkpoint of its
+// log — by default the latest recorded one (which carries the receipts
+// recorded so far), or a given one.
 class EvidenceMaker {
  public:
   explicit EvidenceMaker(std::map<std::string, ledger::LogStore*> logs)
       : logs_(std::move(logs)) {}
 
-  Result<Evidence> Make(const EntryRef& ref) {
+  Result<Evidence> Make(const EntryRef& ref,
+                        const ledger::StoredCheckpoint* against = nullptr) {
     ledger::LogStore* log = logs_.at(ref.party);
     Evidence e;
     e.party = ref.party;
     e.index = ref.index;
     DETENTE_ASSIGN_OR_RETURN(e.entry, log->Entry(ref.index));
-    DETENTE_ASSIGN_OR_RETURN(std::optional<ledger::StoredCheckpoint> cp,
-                             log->LatestCheckpoint());
+    std::optional<ledger::StoredCheckpoint> cp;
+    if (against != nullptr) {
+      cp = *against;
+    } else {
+      DETENTE_ASSIGN_OR_RETURN(cp, log->LatestCheckpoint());
+    }
     if (!cp || cp->size <= ref.index) {
       // No signed checkpoint covers the entry: the finding carries it
       // without a proof, and offline verification will say so.
@@ -65,10 +72,12 @@ class EvidenceMaker {
     return e;
   }
 
-  Result<std::vector<Evidence>> MakeAll(const std::vector<EntryRef>& refs) {
+  Result<std::vector<Evidence>> MakeAll(
+      const std::vector<EntryRef>& refs,
+      const ledger::StoredCheckpoint* against = nullptr) {
     std::vector<Evidence> out;
     for (const EntryRef& r : refs) {
-      DETENTE_ASSIGN_OR_RETURN(Evidence e, Make(r));
+      DETENTE_ASSIGN_OR_RETURN(Evidence e, Make(r, against));
       out.push_back(std::move(e));
     }
     return out;
@@ -79,12 +88,75 @@ class EvidenceMaker {
   std::map<std::string, std::unique_ptr<ledger::MerkleTreeView>> views_;
 };
 
-bool IsDeclaration(std::string_view type) {
-  auto ends = [&](std::string_view s) {
-    return type.size() >= s.size() &&
-           type.compare(type.size() - s.size(), s.size(), s) == 0;
+// A checkpoint of one party's log with the receipts it carries.
+struct Receipted {
+  ledger::StoredCheckpoint checkpoint;
+  uint64_t earliest = 0;  // Unix seconds of the first receipt on it
+  uint64_t latest = 0;    // and of the last
+};
+
+// What the other parties have acknowledged of one party's log: the
+// sender's own checkpoints with the receipts recorded on them (when each
+// entry was received), and the last checkpoint each witness cosigned (how
+// the log stood when the witness last looked). Only receipts that verify
+// count.
+struct ReceiptBook {
+  std::vector<Receipted> sent;  // sender's checkpoints with receipts, by size
+  std::optional<Receipted> last_seen;  // the latest-dated receipt anywhere
+
+  // The first receipted checkpoint covering entry `index`: its earliest
+  // receipt is when the entry was received. Null when none covers it.
+  const Receipted* Covering(uint64_t index) const {
+    auto it = std::upper_bound(
+        sent.begin(), sent.end(), index,
+        [](uint64_t i, const Receipted& r) { return i < r.checkpoint.size; });
+    return it == sent.end() ? nullptr : &*it;
+  }
+};
+
+Result<ReceiptBook> ReadReceipts(
+    const PartyLogInput& party, const std::vector<PartyLogInput>& all,
+    const std::vector<crypto::VerifierKey>& log_keys) {
+  ReceiptBook book;
+  const std::string origin = party.log->origin();
+  DETENTE_ASSIGN_OR_RETURN(std::vector<crypto::VerifierKey> witnesses,
+                           WitnessKeys(log_keys, origin));
+  auto open =
+      [&](const ledger::StoredCheckpoint& cp) -> std::optional<Receipted> {
+    Result<ledger::OpenedCheckpoint> o =
+        ledger::OpenCheckpoint(cp.note, party.key, witnesses);
+    if (!o.ok() || o->checkpoint.size != cp.size ||
+        o->checkpoint.root != cp.root) {
+      return std::nullopt;
+    }
+    std::optional<uint64_t> first = EarliestReceipt(*o);
+    std::optional<uint64_t> last = LatestReceipt(*o);
+    if (!first || !last) return std::nullopt;
+    return Receipted{cp, *first, *last};
   };
-  return ends("-DB-INIT") || ends("-DB-UPDATE");
+  auto consider_last_seen = [&](const Receipted& r) {
+    if (!book.last_seen || r.latest > book.last_seen->latest ||
+        (r.latest == book.last_seen->latest &&
+         r.checkpoint.size > book.last_seen->checkpoint.size)) {
+      book.last_seen = r;
+    }
+  };
+  DETENTE_ASSIGN_OR_RETURN(std::vector<ledger::StoredCheckpoint> cps,
+                           party.log->Checkpoints());
+  for (const ledger::StoredCheckpoint& cp : cps) {
+    if (std::optional<Receipted> r = open(cp)) {
+      consider_last_seen(*r);
+      book.sent.push_back(std::move(*r));
+    }
+  }
+  for (const PartyLogInput& w : all) {
+    if (w.log == party.log) continue;
+    DETENTE_ASSIGN_OR_RETURN(std::optional<ledger::StoredCheckpoint> cp,
+                             w.log->LastCosigned(origin));
+    if (!cp) continue;
+    if (std::optional<Receipted> r = open(*cp)) consider_last_seen(*r);
+  }
+  return book;
 }
 
 }  // namespace
@@ -106,10 +178,18 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
     for (auto& n : pl.notifications) all.push_back(std::move(n));
     for (auto& i : pl.irregularities) reader_issues.push_back(std::move(i));
   }
+  std::vector<crypto::VerifierKey> log_keys;
+  for (const PartyLogInput& p : parties) log_keys.push_back(p.key);
+  std::map<std::string, ReceiptBook> receipts;
+  for (const PartyLogInput& p : parties) {
+    DETENTE_ASSIGN_OR_RETURN(receipts[p.party],
+                             ReadReceipts(p, parties, log_keys));
+  }
   EvidenceMaker evidence(logs);
   auto add = [&](std::string rule, std::string party, Instant time,
                  std::string text, const std::vector<EntryRef>& refs,
-                 std::map<std::string, std::string> claim) -> Status {
+                 std::map<std::string, std::string> claim,
+                 const ledger::StoredCheckpoint* against = nullptr) -> Status {
     Finding f;
     f.treaty = spec.id;
     f.rule = std::move(rule);
@@ -118,7 +198,7 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
     f.severity = SeverityOf(f.rule);
     f.text = std::move(text);
     f.claim = std::move(claim);
-    DETENTE_ASSIGN_OR_RETURN(f.evidence, evidence.MakeAll(refs));
+    DETENTE_ASSIGN_OR_RETURN(f.evidence, evidence.MakeAll(refs, against));
     f.id = ComputeFindingId(f);
     result.findings.push_back(std::move(f));
     return Status::Ok();
@@ -131,24 +211,43 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
         add(i.rule, i.party, i.time, i.text, i.entries, {}));
   }
 
-  // Late notifications.
+  // Late notifications: sent after the deadline (the sender's own signed
+  // word), or received after it (the first receipt covering the entry).
   for (const LoggedNotification& ln : all) {
     const notification::Notification& n = ln.notification;
     if (n.event_time > options.until) continue;
     DETENTE_ASSIGN_OR_RETURN(std::optional<Instant> due,
                              notification::DueBy(spec, n));
-    if (due && n.sent_time > *due) {
-      DETENTE_RETURN_IF_ERROR(
-          add("late-notification", n.sender, n.sent_time,
-              fmt::format("{} sent {} (sequence {}) at {}, after its deadline "
+    if (!due) continue;
+    const Receipted* receipt = receipts[ln.ref.party].Covering(ln.ref.index);
+    std::optional<Instant> received;
+    if (receipt != nullptr) {
+      received =
+          Instant::FromUnixSeconds(static_cast<int64_t>(receipt->earliest));
+    }
+    const bool sent_late = n.sent_time > *due;
+    const bool received_late = received && *received > *due;
+    if (!sent_late && !received_late) continue;
+    const Instant when = sent_late ? n.sent_time : *received;
+    if (when > options.until) continue;
+    std::map<std::string, std::string> claim = {
+        {"type", n.type},
+        {"due_by", due->ToString()},
+        {"sent", n.sent_time.ToString()}};
+    if (received) claim["received"] = received->ToString();
+    DETENTE_RETURN_IF_ERROR(add(
+        "late-notification", n.sender, when,
+        sent_late
+            ? fmt::format("{} sent {} (sequence {}) at {}, after its deadline "
                           "{}",
                           n.sender, n.type, n.sequence, n.sent_time.ToString(),
-                          due->ToString()),
-              {ln.ref},
-              {{"type", n.type},
-               {"due_by", due->ToString()},
-               {"sent", n.sent_time.ToString()}}));
-    }
+                          due->ToString())
+            : fmt::format("{}'s {} (sequence {}), sent at {}, was received "
+                          "at {}, after its deadline {}",
+                          n.sender, n.type, n.sequence, n.sent_time.ToString(),
+                          received->ToString(), due->ToString()),
+        {ln.ref}, std::move(claim),
+        receipt != nullptr ? &receipt->checkpoint : nullptr));
   }
 
   // The fold, step by step: illegal steps, declared totals and limits.
@@ -163,7 +262,7 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
       [&](const regime::State& s, const LoggedNotification& ln) -> bool {
         const notification::Notification& n = ln.notification;
         std::vector<EntryRef>& c = chain[n.sender];
-        if (IsDeclaration(n.type)) c.clear();
+        if (notification::IsDeclaration(n.type)) c.clear();
         c.push_back(ln.ref);
         for (; seen_irregularities < s.irregularities.size();
              ++seen_irregularities) {
@@ -241,49 +340,40 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
       }));
   DETENTE_RETURN_IF_ERROR(failure);
 
-  // Missing six-monthly updates.
-  const treaty::NotificationType* update = nullptr;
-  for (const treaty::NotificationType& t : spec.notifications) {
-    if (t.code.size() >= 10 &&
-        t.code.compare(t.code.size() - 10, 10, "-DB-UPDATE") == 0) {
-      update = &t;
-    }
-  }
+  // Missing periodic updates. The evidence is the party's entries from its
+  // last declaration before the due date to the end of its log as a witness
+  // last saw it: when that witness's cosignature is dated after the due
+  // date, the run shows the update was never sent.
   DETENTE_ASSIGN_OR_RETURN(result.state, fold.StateAt(options.until));
-  if (spec.data_exchange && update != nullptr && update->deadline) {
-    std::optional<Date> end = spec.End();
+  for (const notification::UpdateDue& u :
+       notification::PeriodicUpdatesDue(spec, options.until)) {
     for (const treaty::Party& party : spec.parties) {
       if (logs.find(party.code) == logs.end()) continue;
-      for (int k = 0;; ++k) {
-        Date as_of = NthPeriod(spec.data_exchange->first_period_start,
-                               spec.data_exchange->period_months, k)
-                         .range.end;
-        if (end && as_of >= *end) break;
-        Instant due = update->deadline->DueBy(Instant::StartOf(as_of));
-        if (due > options.until) break;
-        bool found = false;
-        const regime::Declaration* last_before = nullptr;
-        for (const regime::Declaration& d : result.state.declarations) {
-          if (d.party != party.code) continue;
-          if (d.as_of == as_of) found = true;
-          if (d.as_of < as_of) last_before = &d;
-        }
-        if (found) continue;
-        // Evidence: the party's entries from its last declaration to the
-        // end of its log as checkpointed: no update among them.
-        std::vector<EntryRef> refs;
-        uint64_t from = last_before ? last_before->ref.index : 0;
-        DETENTE_ASSIGN_OR_RETURN(std::optional<ledger::StoredCheckpoint> cp,
-                                 logs[party.code]->LatestCheckpoint());
-        uint64_t to = cp ? cp->size : log_sizes[party.code];
-        for (uint64_t i = from; i < to; ++i) refs.push_back({party.code, i});
-        DETENTE_RETURN_IF_ERROR(add(
-            "missing-update", party.code, due,
-            fmt::format("{} sent no six-month update with data as of {} "
-                        "(due by {})",
-                        party.code, as_of.ToString(), due.ToString()),
-            refs, {{"as_of", as_of.ToString()}, {"due_by", due.ToString()}}));
+      bool found = false;
+      const regime::Declaration* last_before = nullptr;
+      for (const regime::Declaration& d : result.state.declarations) {
+        if (d.party != party.code) continue;
+        if (d.as_of == u.as_of) found = true;
+        if (d.as_of < u.as_of) last_before = &d;
       }
+      if (found) continue;
+      const ReceiptBook& book = receipts[party.code];
+      const uint64_t from = last_before ? last_before->ref.index : 0;
+      const ledger::StoredCheckpoint* against = nullptr;
+      uint64_t to = log_sizes[party.code];
+      if (book.last_seen && book.last_seen->checkpoint.size > from) {
+        against = &book.last_seen->checkpoint;
+        to = against->size;
+      }
+      std::vector<EntryRef> refs;
+      for (uint64_t i = from; i < to; ++i) refs.push_back({party.code, i});
+      DETENTE_RETURN_IF_ERROR(add(
+          "missing-update", party.code, u.due,
+          fmt::format("{} sent no six-month update with data as of {} "
+                      "(due by {})",
+                      party.code, u.as_of.ToString(), u.due.ToString()),
+          refs, {{"as_of", u.as_of.ToString()}, {"due_by", u.due.ToString()}},
+          against));
     }
   }
   std::stable_sort(

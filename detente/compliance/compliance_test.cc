@@ -135,6 +135,27 @@ class ComplianceTest : public ::testing::Test {
             .ok());
   }
 
+  // `witness` looks at `p`'s log at `timestamp` and records in its own log
+  // that it cosigned the checkpoint as it then stood (no receipt on `p`'s
+  // side: the periodic check a ministry makes when nothing arrives).
+  void WitnessCheck(Party& p, Party& witness, uint64_t timestamp) {
+    ledger::Checkpoint cp{p.log->origin(), p.log->size(), p.log->root(), {}};
+    std::string note = *ledger::SignCheckpoint(cp, p.key);
+    crypto::SignerKey cosigner = *crypto::SignerKey::FromSeed(
+        witness.key.name(), crypto::KeyType::kCosignatureV1,
+        witness.key.key_pair().seed());
+    crypto::NoteSignature sig = *crypto::Cosign(cp.Body(), cosigner, timestamp);
+    std::string cosigned = *crypto::AddSignatures(
+        note, std::span<const crypto::NoteSignature>(&sig, 1));
+    ASSERT_TRUE(
+        witness.log->SaveCosigned({cp.origin, cp.size, cp.root, cosigned})
+            .ok());
+  }
+
+  static uint64_t Unix(const std::string& t) {
+    return static_cast<uint64_t>(T(t).unix_seconds());
+  }
+
   Result<ComplianceResult> Run(const std::string& until) {
     return Check(NewStart(),
                  {{"US", us_->log.get(), us_->key.verifier()},
@@ -151,11 +172,14 @@ class ComplianceTest : public ::testing::Test {
 };
 
 TEST_F(ComplianceTest, InjectedBreachLateNoticeAndGapAreFoundAndProven) {
-  // 2018-03-01: both within the limits (on time).
+  // 2018-03-01: both within the limits (on time, received an hour later).
   Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-03-01T01:00:00Z"));
   Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2011-03-01T01:00:00Z"));
   // US: a breach — 1,551 warheads on deployed missiles — from 2019-03-01.
   Declare(*us_, "NST-DB-UPDATE", "2019-03-01", 517, 3, "2019-03-20T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2019-03-20T01:00:00Z"));
   // RU: a status change reported late (day 9, rule: 5 days).
   Send(*ru_, "NST-STATUS-CHANGE", "2019-04-01T00:00:00Z",
        {{"item", Value::Str("RU-M0")},
@@ -164,6 +188,7 @@ TEST_F(ComplianceTest, InjectedBreachLateNoticeAndGapAreFoundAndProven) {
         {"to_status", Value::Str("non_deployed")},
         {"occurred", Value::Str("2019-04-01")}},
        "2019-04-10T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2019-04-10T01:00:00Z"));
   // RU: then a notification that skips two sequence numbers.
   Send(*ru_, "NST-STATUS-CHANGE", "2019-05-01T00:00:00Z",
        {{"item", Value::Str("RU-M0")},
@@ -172,8 +197,7 @@ TEST_F(ComplianceTest, InjectedBreachLateNoticeAndGapAreFoundAndProven) {
         {"to_status", Value::Str("deployed")},
         {"occurred", Value::Str("2019-05-01")}},
        "", /*skip=*/2);
-  Receipt(*us_, *ru_, 1560000000);
-  Receipt(*ru_, *us_, 1560000000);
+  Receipt(*ru_, *us_, Unix("2019-05-01T01:00:00Z"));
 
   Result<ComplianceResult> r = Run("2019-06-01T00:00:00Z");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -243,6 +267,142 @@ TEST_F(ComplianceTest, WithinLimitsNoBreachAndMissingUpdatesFound) {
   EXPECT_EQ(f.claim.at("as_of"), "2011-09-01");
   Status v = VerifyFinding(f, NewStart(), Keys());
   EXPECT_TRUE(v.ok()) << v;
+}
+
+// The deadline is judged against the receipt too: a notification sent in
+// time but first acknowledged by the other party after its deadline is late,
+// and the finding proves it with the checkpoint carrying that receipt.
+TEST_F(ComplianceTest, ReceivedAfterTheDeadlineIsLateAndProven) {
+  Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-03-01T01:00:00Z"));
+  Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2011-03-01T01:00:00Z"));
+  // Sent on day 2 of 5, on time; received on day 9.
+  Send(*ru_, "NST-STATUS-CHANGE", "2011-04-01T00:00:00Z",
+       {{"item", Value::Str("RU-M0")},
+        {"category", Value::Str("icbm")},
+        {"from_status", Value::Str("deployed")},
+        {"to_status", Value::Str("non_deployed")},
+        {"occurred", Value::Str("2011-04-01")}},
+       "2011-04-03T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2011-04-10T00:00:00Z"));
+  // Sent and received in time: no finding.
+  Send(*us_, "NST-STATUS-CHANGE", "2011-04-01T00:00:00Z",
+       {{"item", Value::Str("US-M0")},
+        {"category", Value::Str("icbm")},
+        {"from_status", Value::Str("deployed")},
+        {"to_status", Value::Str("non_deployed")},
+        {"occurred", Value::Str("2011-04-01")}},
+       "2011-04-03T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-04-03T02:00:00Z"));
+
+  Result<ComplianceResult> r = Run("2011-05-01T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings.size(), 1u);
+  const Finding& f = r->findings[0];
+  EXPECT_EQ(f.rule, "late-notification");
+  EXPECT_EQ(f.party, "RU");
+  EXPECT_EQ(f.time, T("2011-04-10T00:00:00Z"));
+  EXPECT_EQ(f.claim.at("received"), "2011-04-10T00:00:00Z");
+  EXPECT_EQ(f.claim.at("due_by"), "2011-04-06T23:59:59Z");
+  EXPECT_THAT(f.text, HasSubstr("was received at 2011-04-10"));
+  Status v = VerifyFinding(f, NewStart(), Keys());
+  EXPECT_TRUE(v.ok()) << v;
+
+  // The same entry proven against a checkpoint received in time (the
+  // sender's refutation) does not show lateness.
+  Send(*ru_, "NST-STATUS-CHANGE", "2011-04-20T00:00:00Z",
+       {{"item", Value::Str("RU-M0")},
+        {"category", Value::Str("icbm")},
+        {"from_status", Value::Str("non_deployed")},
+        {"to_status", Value::Str("deployed")},
+        {"occurred", Value::Str("2011-04-20")}});
+  Receipt(*ru_, *us_, Unix("2011-04-05T00:00:00Z"));  // a later checkpoint
+  Finding early = f;
+  ledger::ProofBundle b;
+  b.index = f.evidence[0].index;
+  Result<ledger::MerkleTreeView> view = ru_->log->View();
+  ASSERT_TRUE(view.ok()) << view.status();
+  b.proof = *view->InclusionProof(b.index);
+  b.extra = std::vector<uint8_t>(f.evidence[0].entry.begin(),
+                                 f.evidence[0].entry.end());
+  b.checkpoint = (*ru_->log->LatestCheckpoint())->note;
+  early.evidence[0].proof = ledger::FormatProofBundle(b);
+  early.id = ComputeFindingId(early);
+  Status refuted = VerifyFinding(early, NewStart(), Keys());
+  EXPECT_EQ(refuted.code(), StatusCode::kFailedPrecondition) << refuted;
+  EXPECT_THAT(std::string(refuted.message()),
+              HasSubstr("received at 2011-04-05T00:00:00Z"));
+}
+
+// A missing update is proven by a witness's look at the log after the due
+// date: the run of entries since the last declaration, up to the checkpoint
+// the witness cosigned then, holds no update.
+TEST_F(ComplianceTest, MissingUpdateIsProvenByTheWitnessCheckAfterTheDueDate) {
+  Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-03-01T01:00:00Z"));
+  Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2011-03-01T01:00:00Z"));
+  Declare(*us_, "NST-DB-UPDATE", "2011-09-01", 10, 1, "2011-09-20T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-09-20T01:00:00Z"));
+
+  // Before the US looks again, RU's log as last acknowledged predates the
+  // due date (1 October): the finding is made but cannot be proven yet.
+  Result<ComplianceResult> r = Run("2011-10-15T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings.size(), 1u);
+  EXPECT_EQ(r->findings[0].rule, "missing-update");
+  Status unproven = VerifyFinding(r->findings[0], NewStart(), Keys());
+  EXPECT_THAT(std::string(unproven.message()),
+              HasSubstr("no cosignature shows the log as it stood after"));
+
+  // The US re-cosigns RU's unchanged log on 2 October.
+  WitnessCheck(*ru_, *us_, Unix("2011-10-02T00:00:00Z"));
+  r = Run("2011-10-15T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings.size(), 1u);
+  const Finding& f = r->findings[0];
+  EXPECT_EQ(f.rule, "missing-update");
+  EXPECT_EQ(f.party, "RU");
+  EXPECT_EQ(f.claim.at("as_of"), "2011-09-01");
+  EXPECT_EQ(f.claim.at("due_by"), "2011-10-01T23:59:59Z");
+  Status v = VerifyFinding(f, NewStart(), Keys());
+  EXPECT_TRUE(v.ok()) << v;
+}
+
+// The update sent after the witness check does not undo the finding, and
+// a run that starts after the last declaration is refused.
+TEST_F(ComplianceTest, MissingUpdateRunMustStartAtTheLastDeclaration) {
+  Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-03-01T01:00:00Z"));
+  Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2011-03-01T01:00:00Z"));
+  Send(*ru_, "NST-STATUS-CHANGE", "2011-04-01T00:00:00Z",
+       {{"item", Value::Str("RU-M0")},
+        {"category", Value::Str("icbm")},
+        {"from_status", Value::Str("deployed")},
+        {"to_status", Value::Str("non_deployed")},
+        {"occurred", Value::Str("2011-04-01")}},
+       "2011-04-01T00:00:00Z");
+  Receipt(*ru_, *us_, Unix("2011-04-01T01:00:00Z"));
+  Declare(*us_, "NST-DB-UPDATE", "2011-09-01", 10, 1, "2011-09-20T00:00:00Z");
+  Receipt(*us_, *ru_, Unix("2011-09-20T01:00:00Z"));
+  WitnessCheck(*ru_, *us_, Unix("2011-10-02T00:00:00Z"));
+
+  Result<ComplianceResult> r = Run("2011-10-15T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->findings.size(), 1u);
+  const Finding& f = r->findings[0];
+  ASSERT_EQ(f.rule, "missing-update");
+  ASSERT_EQ(f.evidence.size(), 2u);  // RU's declaration and status change
+  EXPECT_TRUE(VerifyFinding(f, NewStart(), Keys()).ok());
+  Finding cut = f;
+  cut.evidence.erase(cut.evidence.begin());
+  cut.id = ComputeFindingId(cut);
+  Status v = VerifyFinding(cut, NewStart(), Keys());
+  EXPECT_EQ(v.code(), StatusCode::kFailedPrecondition) << v;
+  EXPECT_THAT(std::string(v.message()),
+              HasSubstr("neither the log's first entry nor a declaration"));
 }
 
 }  // namespace

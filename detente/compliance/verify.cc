@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "detente/compliance/witnesses.h"
 #include "detente/crypto/encoding.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/notification/notification.h"
@@ -17,7 +18,8 @@ using regime::LoggedNotification;
 struct Checked {
   LoggedNotification ln;
   uint64_t checkpoint_size = 0;
-  std::optional<uint64_t> receipt_time;  // earliest other-party cosignature
+  std::optional<uint64_t> received;   // earliest other-party cosignature
+  std::optional<uint64_t> last_seen;  // latest other-party cosignature
 };
 
 Result<std::string> ClaimOf(const Finding& f, const char* key) {
@@ -27,14 +29,6 @@ Result<std::string> ClaimOf(const Finding& f, const char* key) {
         fmt::format("finding {}: claim has no '{}'", f.id, key));
   }
   return it->second;
-}
-
-bool IsDeclaration(std::string_view type) {
-  auto ends = [&](std::string_view s) {
-    return type.size() >= s.size() &&
-           type.compare(type.size() - s.size(), s.size(), s) == 0;
-  };
-  return ends("-DB-INIT") || ends("-DB-UPDATE");
 }
 
 }  // namespace
@@ -82,18 +76,11 @@ Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
     }();
     if (!body.ok()) return body.status().WithContext(where);
     const crypto::VerifierKey* log_key = nullptr;
-    std::vector<crypto::VerifierKey> witnesses;
     for (const crypto::VerifierKey& k : log_keys) {
-      if (k.name() == body->origin) {
-        log_key = &k;
-      } else {
-        DETENTE_ASSIGN_OR_RETURN(
-            crypto::VerifierKey w,
-            crypto::VerifierKey::Create(
-                k.name(), crypto::KeyType::kCosignatureV1, k.public_key()));
-        witnesses.push_back(std::move(w));
-      }
+      if (k.name() == body->origin) log_key = &k;
     }
+    DETENTE_ASSIGN_OR_RETURN(std::vector<crypto::VerifierKey> witnesses,
+                             WitnessKeys(log_keys, body->origin));
     if (log_key == nullptr) {
       return Status::NotFound(fmt::format(
           "{}: no verifier key given for log '{}'", where, body->origin));
@@ -131,12 +118,8 @@ Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
     Checked c;
     c.ln = {sn->notification, {e.party, e.index}};
     c.checkpoint_size = opened->checkpoint.size;
-    for (const auto& cs : opened->cosignatures) {
-      if (cs.timestamp &&
-          (!c.receipt_time || *cs.timestamp < *c.receipt_time)) {
-        c.receipt_time = cs.timestamp;
-      }
-    }
+    c.received = EarliestReceipt(*opened);
+    c.last_seen = LatestReceipt(*opened);
     checked.push_back(std::move(c));
   }
 
@@ -146,12 +129,25 @@ Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
     const notification::Notification& n = checked[0].ln.notification;
     DETENTE_ASSIGN_OR_RETURN(std::optional<Instant> due,
                              notification::DueBy(spec, n));
-    if (!due || n.sent_time <= *due) {
-      return Status::FailedPrecondition(fmt::format(
-          "the notification was sent at {}, which its deadline{} allows",
-          n.sent_time.ToString(), due ? " " + due->ToString() : ""));
+    if (!due) {
+      return Status::FailedPrecondition(
+          fmt::format("notifications of type {} have no deadline", n.type));
     }
-    return Status::Ok();
+    if (n.sent_time > *due) return Status::Ok();  // the sender's own word
+    // Received late: the receipt on the checkpoint the entry is proven
+    // against is dated after the deadline.
+    const std::optional<uint64_t>& received = checked[0].received;
+    if (received && static_cast<int64_t>(*received) > due->unix_seconds()) {
+      return Status::Ok();
+    }
+    return Status::FailedPrecondition(fmt::format(
+        "the notification was sent at {}{}, which its deadline {} allows",
+        n.sent_time.ToString(),
+        received ? " and received at " +
+                       Instant::FromUnixSeconds(static_cast<int64_t>(*received))
+                           .ToString()
+                 : "",
+        due->ToString()));
   }
   if (rule == "sequence-gap") {
     if (checked.size() != 2 ||
@@ -196,21 +192,33 @@ Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
             "a missing update needs a complete run of one log's entries");
       }
     }
+    // The run must start where the update could first appear: at the log's
+    // first entry, or at a declaration of data as of an earlier date.
+    const notification::Notification& first = checked[0].ln.notification;
+    const notification::Value* first_as_of = first.body.Find("as_of");
+    if (checked[0].ln.ref.index != 0 &&
+        !(notification::IsDeclaration(first.type) && first_as_of != nullptr &&
+          first_as_of->is_str() && first_as_of->str() < as_of)) {
+      return Status::FailedPrecondition(fmt::format(
+          "the run starts at entry {}, which is neither the log's first "
+          "entry nor a declaration of data before {}",
+          checked[0].ln.ref.index, as_of));
+    }
     const Checked& last = checked.back();
     if (last.checkpoint_size != last.ln.ref.index + 1) {
       return Status::FailedPrecondition(fmt::format(
           "the run ends at entry {} but the checkpoint has {} entries",
           last.ln.ref.index, last.checkpoint_size));
     }
-    if (!last.receipt_time ||
-        static_cast<int64_t>(*last.receipt_time) < due.unix_seconds()) {
+    if (!last.last_seen ||
+        static_cast<int64_t>(*last.last_seen) < due.unix_seconds()) {
       return Status::FailedPrecondition(
           "no cosignature shows the log as it stood after the due date");
     }
     for (const Checked& c : checked) {
       const notification::Notification& n = c.ln.notification;
       const notification::Value* a = n.body.Find("as_of");
-      if (IsDeclaration(n.type) && a != nullptr && a->is_str() &&
+      if (notification::IsDeclaration(n.type) && a != nullptr && a->is_str() &&
           a->str() == as_of) {
         return Status::FailedPrecondition(fmt::format(
             "entry {} is the update as of {}", c.ln.ref.index, as_of));
@@ -222,7 +230,8 @@ Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
   // the notifications after it.
   std::vector<LoggedNotification> lns;
   for (const Checked& c : checked) lns.push_back(c.ln);
-  if (lns.empty() || !IsDeclaration(lns.front().notification.type)) {
+  if (lns.empty() ||
+      !notification::IsDeclaration(lns.front().notification.type)) {
     if (rule == "limit-exceeded") {
       return Status::FailedPrecondition(
           "a limit finding must start from a full declaration");

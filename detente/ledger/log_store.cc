@@ -855,6 +855,25 @@ Result<std::optional<StoredCheckpoint>> LogStore::CheckpointAt(
   return std::optional<StoredCheckpoint>(std::move(cp));
 }
 
+Result<std::vector<StoredCheckpoint>> LogStore::Checkpoints() const {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt s(db_, "SELECT size, root, note FROM checkpoints ORDER BY size");
+  DETENTE_RETURN_IF_ERROR(s.status("reading checkpoints"));
+  std::vector<StoredCheckpoint> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    StoredCheckpoint cp;
+    cp.origin = origin_;
+    cp.size = static_cast<uint64_t>(s.Int(0));
+    DETENTE_ASSIGN_OR_RETURN(cp.root,
+                             HashFromBlob(s.Blob(1), "checkpoint root"));
+    cp.note = s.Text(2);
+    out.push_back(std::move(cp));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, rc, "reading checkpoints");
+  return out;
+}
+
 Status LogStore::UpdateCheckpointNote(const StoredCheckpoint& cp) {
   std::lock_guard<std::mutex> l(mu_);
   Stmt s(db_, "UPDATE checkpoints SET note = ?1 WHERE size = ?2 AND root = ?3");

@@ -143,6 +143,9 @@ class LogStore : public TileReader {
   // The recorded checkpoint of exactly `tree_size`, if any.
   Result<std::optional<StoredCheckpoint>> CheckpointAt(
       uint64_t tree_size) const;
+  // Every recorded checkpoint, smallest first: with the receipts they carry,
+  // when each entry was first acknowledged by another party.
+  Result<std::vector<StoredCheckpoint>> Checkpoints() const;
   // Replaces the note of a recorded checkpoint with `note`, which must be
   // the same checkpoint with more signatures (the receipts). NotFound when
   // no checkpoint of that size and root is recorded.

@@ -161,6 +161,30 @@ TEST_F(LogStoreTest, CheckpointsMustMatchTheTreeAndNeverGoBack) {
   EXPECT_EQ((*log->LatestCheckpoint())->size, 5u);
 }
 
+TEST_F(LogStoreTest, CheckpointsListsEveryRecordedCheckpointSmallestFirst) {
+  auto log = NewLog();
+  EXPECT_TRUE(log->Checkpoints()->empty());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(log->Append(fmt::format("{}", i)).ok());
+    if (i % 3 == 1) {
+      uint64_t size = static_cast<uint64_t>(i) + 1;
+      ASSERT_TRUE(log->SaveCheckpoint({"example.org/log", size, log->root(),
+                                       fmt::format("note{}", size)})
+                      .ok());
+    }
+  }
+  Result<std::vector<StoredCheckpoint>> all = log->Checkpoints();
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {
+    uint64_t size = 3 * k + 2;
+    EXPECT_EQ((*all)[k].size, size);
+    EXPECT_EQ((*all)[k].root, log->View(size)->root());
+    EXPECT_EQ((*all)[k].note, fmt::format("note{}", size));
+    EXPECT_EQ((*all)[k].origin, "example.org/log");
+  }
+}
+
 TEST_F(LogStoreTest, WitnessStateRefusesGoingBackwardsAndEquivocation) {
   auto log = NewLog();
   Hash a{}, b{};

@@ -665,4 +665,35 @@ Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
   return std::optional<Instant>(rule.DueBy(anchor));
 }
 
+bool IsDeclaration(std::string_view type) {
+  return type.ends_with("-DB-INIT") || type.ends_with("-DB-UPDATE");
+}
+
+bool IsPeriodicUpdate(std::string_view type) {
+  return type.ends_with("-DB-UPDATE");
+}
+
+std::vector<UpdateDue> PeriodicUpdatesDue(const treaty::Spec& spec,
+                                          Instant until) {
+  std::vector<UpdateDue> out;
+  const treaty::NotificationType* update = nullptr;
+  for (const treaty::NotificationType& t : spec.notifications) {
+    if (IsPeriodicUpdate(t.code)) update = &t;
+  }
+  if (!spec.data_exchange || update == nullptr || !update->deadline) {
+    return out;
+  }
+  const std::optional<Date> end = spec.End();
+  for (int k = 0;; ++k) {
+    Date as_of = NthPeriod(spec.data_exchange->first_period_start,
+                           spec.data_exchange->period_months, k)
+                     .range.end;
+    if (end && as_of >= *end) break;
+    Instant due = update->deadline->DueBy(Instant::StartOf(as_of));
+    if (due > until) break;
+    out.push_back({as_of, due});
+  }
+  return out;
+}
+
 }  // namespace detente::notification

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "detente/base/result.h"
 #include "detente/base/time.h"
@@ -117,6 +118,26 @@ Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
 // catalogue.
 Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
                                      const Notification& n);
+
+// True for a full declaration of the sender's database, which replaces its
+// items: the initial exchange or a periodic update (type codes ending in
+// "-DB-INIT" or "-DB-UPDATE"; docs/record-format.md).
+bool IsDeclaration(std::string_view type);
+// True for the periodic update alone ("-DB-UPDATE").
+bool IsPeriodicUpdate(std::string_view type);
+
+// One periodic database update the treaty requires of each party.
+struct UpdateDue {
+  Date as_of;   // data as of this data-exchange period end
+  Instant due;  // the catalogue's deadline for it
+};
+
+// Every periodic update due by `until`: one per data-exchange period end
+// before the treaty's end, with its deadline under the catalogue's update
+// type. Empty when the spec has no data exchange or no update type with a
+// deadline.
+std::vector<UpdateDue> PeriodicUpdatesDue(const treaty::Spec& spec,
+                                          Instant until);
 
 }  // namespace detente::notification
 

@@ -19,6 +19,7 @@
 #include "detente/crypto/sha256.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/ledger/log_store.h"
+#include "detente/notification/notification.h"
 #include "detente/registry/counting.h"
 #include "detente/scenario/force_model.h"
 #include "detente/scenario/rng.h"
@@ -630,6 +631,8 @@ std::string ManifestJson(const treaty::Spec& spec,
   }
   nlohmann::json profiles = nlohmann::json::array();
   for (const PartyProfile& p : o.profiles) profiles.push_back(ProfileJson(p));
+  nlohmann::json witness_checks = nlohmann::json::array();
+  for (Instant t : r.witness_checks) witness_checks.push_back(t.ToString());
   nlohmann::json m = {
       {"synthetic", true},
       {"warning", kWarning},
@@ -660,6 +663,7 @@ std::string ManifestJson(const treaty::Spec& spec,
        "SYNTHETIC."},
       {"parties", parties},
       {"exchanges", exchanges},
+      {"witness_checks", witness_checks},
   };
   return m.dump(2) + "\n";
 }
@@ -684,6 +688,12 @@ std::string ReadmeText(const treaty::Spec& spec,
         p.db_file, p.party, p.log_size, p.checkpoints, p.key_file, p.vkey_file,
         p.cosigner_vkey_file);
   }
+  s += fmt::format(
+      "\nEach party also re-cosigned the others' latest checkpoints {} times "
+      "(the day after each six-month update's deadline, and at the end), "
+      "recorded in its own log's witness table: how each log stood then, "
+      "even when nothing was sent.\n",
+      r.witness_checks.size());
   s += "\n## Figures: published, target, produced\n\n"
        "| as of | party | declared by | figure | published | target | "
        "produced | basis |\n|---|---|---|---|---|---|---|---|\n";
@@ -757,6 +767,55 @@ Status Dispatch(PartyLog& p, size_t d, std::vector<PartyLog>& all,
       p.log->SaveCheckpoint({cp.origin, cp.size, cp.root, full}));
   ++p.checkpoints;
   return Status::Ok();
+}
+
+// Every other party re-cosigns each party's latest checkpoint at `at`: the
+// receiving ministry's periodic look at the log, which records how it stood
+// then even when nothing new was sent (the evidence a missing-update
+// finding rests on). The log key signs deterministically, so the note is
+// the one the sender signed at its last dispatch.
+Status WitnessCheck(Instant at, std::vector<PartyLog>& all) {
+  for (PartyLog& p : all) {
+    if (p.checkpoints == 0) continue;
+    ledger::Checkpoint cp{p.log->origin(), p.log->size(), p.log->root(), {}};
+    DETENTE_ASSIGN_OR_RETURN(std::string note,
+                             ledger::SignCheckpoint(cp, *p.key));
+    for (PartyLog& w : all) {
+      if (&w == &p) continue;
+      DETENTE_ASSIGN_OR_RETURN(
+          crypto::NoteSignature sig,
+          crypto::Cosign(cp.Body(), *w.cosigner,
+                         static_cast<uint64_t>(at.unix_seconds())));
+      DETENTE_ASSIGN_OR_RETURN(
+          std::string cosigned,
+          crypto::AddSignatures(
+              note, std::span<const crypto::NoteSignature>(&sig, 1)));
+      DETENTE_RETURN_IF_ERROR(
+          w.log->SaveCosigned({cp.origin, cp.size, cp.root, cosigned}));
+    }
+  }
+  return Status::Ok();
+}
+
+// When the parties look at each other's logs besides receipts: the day
+// after each periodic update's deadline, and at the end of the history —
+// the treaty's end, or `opts.until` when that is earlier, or the last
+// receipt when the treaty has no end.
+std::vector<Instant> WitnessCheckTimes(const treaty::Spec& spec,
+                                       const SynthOptions& opts,
+                                       Instant last_receipt) {
+  const std::optional<Date> end = spec.End();
+  Instant until = end ? Instant::StartOf(*end) : last_receipt;
+  if (opts.until) until = std::min(until, Instant::StartOf(*opts.until));
+  until = std::max(until, last_receipt);
+  std::vector<Instant> out;
+  for (const notification::UpdateDue& u :
+       notification::PeriodicUpdatesDue(spec, until)) {
+    Instant t = u.due.AddSeconds(86400);
+    if (t < until) out.push_back(t);
+  }
+  out.push_back(until);
+  return out;
 }
 
 bool Exists(const std::string& path) {
@@ -911,22 +970,34 @@ Result<SynthReport> WriteHistory(const treaty::Spec& spec,
 
   // Dispatches of all parties in time order, so that each witness sees the
   // logs grow as the receiving ministry would.
+  // Witness checks (party == npos) come after the dispatches of their time.
   struct Event {
-    Instant receipt;
+    Instant time;
     size_t party;
     size_t dispatch;
   };
+  constexpr size_t kWitnessCheck = static_cast<size_t>(-1);
   std::vector<Event> events;
+  Instant last_receipt;
   for (size_t p = 0; p < logs.size(); ++p) {
     const auto& ds = logs[p].history->dispatches;
     for (size_t d = 0; d < ds.size(); ++d) {
       events.push_back({ds[d].receipt, p, d});
+      last_receipt = std::max(last_receipt, ds[d].receipt);
     }
+  }
+  report.witness_checks = WitnessCheckTimes(spec, opts, last_receipt);
+  for (Instant t : report.witness_checks) {
+    events.push_back({t, kWitnessCheck, 0});
   }
   std::stable_sort(
       events.begin(), events.end(),
-      [](const Event& a, const Event& b) { return a.receipt < b.receipt; });
+      [](const Event& a, const Event& b) { return a.time < b.time; });
   for (const Event& ev : events) {
+    if (ev.party == kWitnessCheck) {
+      DETENTE_RETURN_IF_ERROR(WitnessCheck(ev.time, logs));
+      continue;
+    }
     DETENTE_RETURN_IF_ERROR(
         Dispatch(logs[ev.party], ev.dispatch, logs, entries[ev.party]));
   }

@@ -241,6 +241,10 @@ struct SynthReport {
   std::vector<ExchangeReport> exchanges;
   std::string manifest_file;
   std::string readme_file;
+  // When every party re-cosigned every other party's latest checkpoint (the
+  // day after each periodic update's deadline and at the treaty's end), so
+  // that the logs show how they stood even when nothing was sent.
+  std::vector<Instant> witness_checks;
 };
 
 // BuildHistory, then WriteHistory: nothing is written unless the whole
@@ -252,7 +256,9 @@ Result<SynthReport> Synthesize(const treaty::Spec& spec,
 // Writes `history` (what BuildHistory returned for the same spec, table and
 // options) into opts.out_dir, created if missing: the keys, each party's log
 // with a checkpoint signed after each dispatch and cosigned by every other
-// party at its receipt time, and the manifest. AlreadyExists when out_dir
+// party at its receipt time, each party's periodic re-cosignature of the
+// others' latest checkpoints (SynthReport::witness_checks), and the
+// manifest. AlreadyExists when out_dir
 // holds a key, log or manifest of a previous run (remove them first);
 // IOError naming the path on a write failure.
 Result<SynthReport> WriteHistory(const treaty::Spec& spec,
