@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <deque>
@@ -742,6 +743,84 @@ Result<std::string> LogStore::Entry(uint64_t index) const {
         path_, index));
   }
   return data;
+}
+
+Status LogStore::ScanEntries(uint64_t begin, uint64_t end,
+                             const ScanVisitor& visit) const {
+  const uint64_t n = size();
+  if (end > n || begin > end) {
+    return Status::OutOfRange(fmt::format(
+        "entries [{}, {}) are not in the log, which holds {}", begin, end, n));
+  }
+  std::string data;            // the chunk's entries, back to back
+  std::vector<size_t> bounds;  // entry k is data[bounds[k], bounds[k+1])
+  std::vector<Hash> leaves;    // leaf hashes of the chunk's rows
+  uint64_t first_row = 0;
+  std::vector<Hash> row;
+  uint64_t next = begin;
+  while (next < end) {
+    data.clear();
+    bounds.assign(1, 0);
+    leaves.clear();
+    const uint64_t chunk_begin = next;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      Stmt s(db_,
+             "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 "
+             "ORDER BY idx");
+      DETENTE_RETURN_IF_ERROR(s.status("scanning entries"));
+      s.Bind(1, static_cast<int64_t>(next));
+      s.Bind(2, static_cast<int64_t>(
+                    std::min<uint64_t>(end, next + kScanChunkEntries)));
+      int rc = SQLITE_DONE;
+      while (data.size() < kScanChunkBytes && (rc = s.Step()) == SQLITE_ROW) {
+        if (static_cast<uint64_t>(s.Int(0)) != next) {
+          return Status::Corruption(
+              fmt::format("{}: entry {} is missing", path_, next));
+        }
+        std::span<const uint8_t> b = s.Blob(1);
+        data.append(reinterpret_cast<const char*>(b.data()), b.size());
+        bounds.push_back(data.size());
+        ++next;
+      }
+      if (data.size() < kScanChunkBytes && rc != SQLITE_DONE) {
+        return SqlError(db_, rc,
+                        fmt::format("{}: reading entry {}", path_, next));
+      }
+      if (next == chunk_begin) {
+        return Status::Corruption(
+            fmt::format("{}: entry {} is missing", path_, next));
+      }
+      // The leaf hashes of the chunk, from the stored rows of level 0 (the
+      // file, not the row cache: a scan would only evict useful rows).
+      first_row = chunk_begin / kTileWidth;
+      const uint64_t last_row = (next - 1) / kTileWidth;
+      for (uint64_t r = first_row; r <= last_row; ++r) {
+        DETENTE_RETURN_IF_ERROR(ReadRow(0, r, &row));
+        leaves.insert(leaves.end(), row.begin(), row.end());
+      }
+    }
+    // Never serve an entry the tree does not vouch for.
+    for (uint64_t i = chunk_begin; i < next; ++i) {
+      const size_t k = static_cast<size_t>(i - chunk_begin);
+      std::string_view entry(data.data() + bounds[k],
+                             bounds[k + 1] - bounds[k]);
+      const size_t leaf = static_cast<size_t>(i - first_row * kTileWidth);
+      if (leaf >= leaves.size() || HashLeaf(entry) != leaves[leaf]) {
+        return Status::Corruption(fmt::format(
+            "{}: entry {} does not hash to the stored leaf hash; run "
+            "'detente log verify'",
+            path_, i));
+      }
+    }
+    for (uint64_t i = chunk_begin; i < next; ++i) {
+      const size_t k = static_cast<size_t>(i - chunk_begin);
+      DETENTE_RETURN_IF_ERROR(
+          visit(i, std::string_view(data.data() + bounds[k],
+                                    bounds[k + 1] - bounds[k])));
+    }
+  }
+  return Status::Ok();
 }
 
 Status LogStore::ReadRow(int level, uint64_t index,

@@ -65,6 +65,10 @@ inline constexpr size_t kMaxGroupEntries = 256;
 // At most this many ReadHashes() calls read the file at once (each on its
 // own read-only connection); more wait.
 inline constexpr size_t kMaxReaders = 8;
+// ScanEntries() reads at most this many entries, or a little over this many
+// bytes, per chunk.
+inline constexpr size_t kScanChunkEntries = 4096;
+inline constexpr size_t kScanChunkBytes = size_t{4} << 20;
 // The store's schema version (PRAGMA user_version). Bumped on any change to
 // docs/log-format.md.
 inline constexpr int kLogSchemaVersion = 1;
@@ -127,6 +131,20 @@ class LogStore : public TileReader {
   // The entry at `index`, checked against its stored leaf hash: an entry
   // altered on disk is Corruption, never returned.
   Result<std::string> Entry(uint64_t index) const;
+
+  // Calls visit(index, entry) for every entry in [begin, end), in index
+  // order, each checked against its stored leaf hash as Entry() checks it:
+  // an altered or missing entry is Corruption, and nothing after it is
+  // visited. For reading a whole log: one sequential read of the entries
+  // and of the leaf-hash rows, instead of a point query per entry. Entries
+  // are read kScanChunkEntries (or kScanChunkBytes) at a time under the
+  // store's lock, which is released before `visit` runs, so `visit` may
+  // call the store and appends interleave between chunks. The entry view
+  // is valid only during the call. Stops at the first error `visit`
+  // returns and returns it. OutOfRange when end > size().
+  using ScanVisitor = std::function<Status(uint64_t, std::string_view)>;
+  Status ScanEntries(uint64_t begin, uint64_t end,
+                     const ScanVisitor& visit) const;
 
   // A view of the tree at `size` (<= size()) for roots and proofs.
   Result<MerkleTreeView> View(uint64_t tree_size);

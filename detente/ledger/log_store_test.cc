@@ -398,5 +398,68 @@ TEST_F(LogStoreTest, VerifyReadsTheFileNotTheRowCache) {
   EXPECT_THAT(std::string(v.message()), HasSubstr("first bad index 0"));
 }
 
+TEST_F(LogStoreTest, ScanEntriesReadsRangesInOrder) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  // Over one scan chunk and several leaf rows; large entries that end a
+  // chunk early on bytes.
+  for (int i = 0; i < 9000; ++i) {
+    entries.push_back(i >= 5000 && i < 5005 ? std::string(kMaxEntryBytes, 'b')
+                                            : fmt::format("scan {}", i));
+  }
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  for (auto [begin, end] : std::vector<std::pair<uint64_t, uint64_t>>{
+           {0, 9000}, {255, 257}, {4000, 5003}, {8999, 9000}, {7, 7}}) {
+    uint64_t expect = begin;
+    Status s = log->ScanEntries(begin, end,
+                                [&](uint64_t i, std::string_view e) -> Status {
+                                  EXPECT_EQ(i, expect);
+                                  EXPECT_EQ(e, entries[i]);
+                                  ++expect;
+                                  return Status::Ok();
+                                });
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_EQ(expect, end);
+  }
+  EXPECT_EQ(
+      log->ScanEntries(0, 9001,
+                       [](uint64_t, std::string_view) { return Status::Ok(); })
+          .code(),
+      StatusCode::kOutOfRange);
+  // The visitor's error stops the scan, and the visitor may read the store.
+  int visited = 0;
+  Status stop =
+      log->ScanEntries(0, 9000, [&](uint64_t i, std::string_view) -> Status {
+        ++visited;
+        EXPECT_TRUE(log->Entry(i).ok());
+        return i == 10 ? Status::FailedPrecondition("enough") : Status::Ok();
+      });
+  EXPECT_EQ(stop.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(visited, 11);
+}
+
+TEST_F(LogStoreTest, ScanEntriesRefusesAnAlteredEntry) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  for (int i = 0; i < 600; ++i) entries.push_back(fmt::format("e{}", i));
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE entries SET data = X'00' WHERE idx = 300",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  uint64_t visited = 0;
+  Status s = log->ScanEntries(0, 600, [&](uint64_t, std::string_view) {
+    ++visited;
+    return Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("entry 300"));
+  // Entries are checked before any of their chunk is visited.
+  EXPECT_EQ(visited, 0u);
+}
+
 }  // namespace
 }  // namespace detente::ledger
