@@ -36,33 +36,6 @@ bool ConditionHolds(const AttributeCondition& c, const Item& item) {
   return true;
 }
 
-Result<int64_t> WeightOf(const Weight& w, const Item& item) {
-  switch (w.kind) {
-    case Weight::Kind::kOne:
-      return int64_t{1};
-    case Weight::Kind::kWarheads:
-      return item.warheads;
-    case Weight::Kind::kConstant:
-      return w.constant;
-    case Weight::Kind::kAttribute: {
-      auto it = item.attributes.find(w.attribute);
-      if (it == item.attributes.end() || it->second.empty()) {
-        return Status::InvalidArgument(
-            fmt::format("item '{}' has no '{}', which its weight needs",
-                        item.id, w.attribute));
-      }
-      std::optional<int64_t> v = ParseInt(it->second);
-      if (!v) {
-        return Status::InvalidArgument(
-            fmt::format("item '{}': '{}' = '{}' is not an integer", item.id,
-                        w.attribute, it->second));
-      }
-      return *v;
-    }
-  }
-  return Status::Internal("unknown weight kind");
-}
-
 }  // namespace
 
 std::string_view LimitStateName(LimitState s) {
@@ -100,6 +73,33 @@ bool Matches(const treaty::Term& term, const Item& item) {
     if (!ConditionHolds(c, item)) return false;
   }
   return true;
+}
+
+Result<int64_t> WeightOf(const Weight& w, const Item& item) {
+  switch (w.kind) {
+    case Weight::Kind::kOne:
+      return int64_t{1};
+    case Weight::Kind::kWarheads:
+      return item.warheads;
+    case Weight::Kind::kConstant:
+      return w.constant;
+    case Weight::Kind::kAttribute: {
+      auto it = item.attributes.find(w.attribute);
+      if (it == item.attributes.end() || it->second.empty()) {
+        return Status::InvalidArgument(
+            fmt::format("item '{}' has no '{}', which its weight needs",
+                        item.id, w.attribute));
+      }
+      std::optional<int64_t> v = ParseInt(it->second);
+      if (!v) {
+        return Status::InvalidArgument(
+            fmt::format("item '{}': '{}' = '{}' is not an integer", item.id,
+                        w.attribute, it->second));
+      }
+      return *v;
+    }
+  }
+  return Status::Internal("unknown weight kind");
 }
 
 namespace {

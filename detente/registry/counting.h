@@ -55,6 +55,10 @@ LimitState Evaluate(const treaty::Spec& spec, const treaty::Limit& limit,
 // attribute conditions; not the `first` cut-off).
 bool Matches(const treaty::Term& term, const Item& item);
 
+// What one matching `item` adds under weight `w`. Fails when the weight
+// names an attribute the item lacks or that is not an integer.
+Result<int64_t> WeightOf(const treaty::Weight& w, const Item& item);
+
 // The aggregate of `limit` over the items of `party`. Fails when an item
 // lacks an integer attribute a weight needs (the message names the item).
 // With `first` = N, matching items beyond the Nth (in identifier order)
