@@ -10,9 +10,11 @@ namespace {
 
 using notification::Value;
 
-std::string Str(const Value& body, std::string_view key) {
+// Field readers that borrow from the body: no copies on the fold's path.
+const std::string& Str(const Value& body, std::string_view key) {
+  static const std::string kEmpty;
   const Value* v = body.Find(key);
-  return v != nullptr && v->is_str() ? v->str() : std::string();
+  return v != nullptr && v->is_str() ? v->str() : kEmpty;
 }
 
 std::optional<int64_t> Int(const Value& body, std::string_view key) {
@@ -44,9 +46,248 @@ registry::Item ItemFromRecord(const Value& r) {
   return item;
 }
 
+Effect EffectOf(std::string_view t) {
+  auto has_suffix = [&](std::string_view suffix) {
+    return t.size() >= suffix.size() &&
+           t.compare(t.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (has_suffix("-DB-INIT") || has_suffix("-DB-UPDATE")) {
+    return Effect::kDeclaration;
+  }
+  if (has_suffix("-ITEM-NEW")) return Effect::kItemNew;
+  if (has_suffix("-TYPE-NEW")) return Effect::kTypeNew;
+  if (has_suffix("-STATUS-CHANGE")) return Effect::kStatusChange;
+  if (has_suffix("-RV-CHANGE")) return Effect::kRvChange;
+  if (has_suffix("-ITEM-MOVE")) return Effect::kItemMove;
+  if (has_suffix("-ITEM-ELIM")) return Effect::kItemElim;
+  if (has_suffix("-ITEM-CONV")) return Effect::kItemConv;
+  return Effect::kNone;
+}
+
+Applier::Applier(const treaty::Spec& spec) : spec_(spec) {
+  for (const treaty::NotificationType& t : spec.notifications) {
+    effects_.emplace(t.code, EffectOf(t.code));
+  }
+}
+
+Effect Applier::EffectOfType(std::string_view type) const {
+  auto it = effects_.find(type);
+  // A type outside the catalogue (never one that passed validation).
+  return it != effects_.end() ? it->second : EffectOf(type);
+}
+
+State Applier::NewState() const {
+  State s;
+  s.tally = registry::Tally(spec_);
+  return s;
+}
+
+void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
+                    State& s) const {
+  const Value& body = n.body;
+  auto irregular = [&](std::string rule, std::string text) {
+    s.irregularities.push_back(
+        {std::move(rule), n.sender, n.event_time, std::move(text), {ref}});
+  };
+  s.at = n.event_time;
+  ++s.applied;
+  const std::string& t = n.type;
+  // The sender's own item named by "item", or nullptr with an irregularity.
+  auto own_item = [&]() -> registry::Item* {
+    const std::string& id = Str(body, "item");
+    registry::Item* item = s.items.FindMutableItem(id);
+    if (item == nullptr || item->party != n.sender) {
+      irregular("unknown-identifier",
+                fmt::format("{} {} refers to item '{}', which {} has not "
+                            "declared",
+                            n.sender, t, id, n.sender));
+      return nullptr;
+    }
+    return item;
+  };
+
+  switch (EffectOfType(t)) {
+    case Effect::kDeclaration: {
+      s.tally.RemoveParty(n.sender);
+      s.items.RemovePartyItems(n.sender);
+      Declaration d;
+      d.party = n.sender;
+      d.type = t;
+      d.event_time = n.event_time;
+      d.sent_time = n.sent_time;
+      d.ref = ref;
+      if (Result<Date> as_of = Date::Parse(Str(body, "as_of")); as_of.ok()) {
+        d.as_of = *as_of;
+      } else {
+        d.as_of = n.event_time.date();
+      }
+      if (const Value* items = body.Find("items"); items && items->is_list()) {
+        for (const Value& r : items->list()) {
+          registry::Item item = ItemFromRecord(r);
+          item.party = n.sender;
+          std::string id = item.id;
+          Status st = s.items.AddItem(std::move(item));
+          if (!st.ok()) {
+            irregular("duplicate-identifier",
+                      fmt::format("{} {} declares item '{}' twice or declares "
+                                  "another party's identifier",
+                                  n.sender, t, id));
+          } else {
+            s.tally.Add(*s.items.FindItem(id));
+          }
+        }
+      }
+      if (const Value* totals = body.Find("totals");
+          totals && totals->is_map()) {
+        for (const auto& [k, v] : totals->map()) {
+          if (v.is_int()) d.declared_totals[k] = v.integer();
+        }
+      }
+      // As registry::CountAll would give them (and, like it, none at all
+      // when an item's weight cannot be computed).
+      if (Result<std::vector<registry::Aggregate>> aggs = s.tally.All(s.items);
+          aggs.ok()) {
+        for (const registry::Aggregate& a : *aggs) {
+          if (a.party == n.sender) d.computed_totals[a.limit_id] = a.value;
+        }
+      }
+      s.declarations.push_back(std::move(d));
+      break;
+    }
+    case Effect::kItemNew: {
+      registry::Item item;
+      item.id = Str(body, "item");
+      item.party = n.sender;
+      item.category = Str(body, "category");
+      item.type = Str(body, "type");
+      item.status = Str(body, "status");
+      item.facility = Str(body, "facility");
+      item.warheads = Int(body, "warheads").value_or(0);
+      const std::string& id = Str(body, "item");
+      if (!s.items.AddItem(std::move(item)).ok()) {
+        irregular("duplicate-identifier",
+                  fmt::format("{} declares new item '{}', but that identifier "
+                              "already exists",
+                              n.sender, id));
+      } else {
+        s.tally.Add(*s.items.FindItem(id));
+      }
+      break;
+    }
+    case Effect::kTypeNew: {
+      TypeInfo& info = s.types[Str(body, "type")];
+      info.category = Str(body, "category");
+      info.max_warheads = Int(body, "max_warheads");
+      break;
+    }
+    case Effect::kStatusChange: {
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      const std::string& from = Str(body, "from_status");
+      const std::string& to = Str(body, "to_status");
+      if (item->status == "eliminated") {
+        irregular("eliminated-item-used",
+                  fmt::format("{} gives eliminated item '{}' the status '{}'",
+                              n.sender, item->id, to));
+        return;
+      }
+      if (item->status != from) {
+        irregular("status-mismatch",
+                  fmt::format("{} moves item '{}' from '{}' to '{}', but its "
+                              "status is '{}'",
+                              n.sender, item->id, from, to, item->status));
+      }
+      s.tally.Remove(*item);
+      item->status = to;
+      if (const std::string& f = Str(body, "facility"); !f.empty()) {
+        item->facility = f;
+      }
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kRvChange: {
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      int64_t from = Int(body, "from_warheads").value_or(-1);
+      int64_t to = Int(body, "to_warheads").value_or(0);
+      if (!IsMissile(item->category) || item->status != "deployed") {
+        irregular(
+            "warheads-on-non-deployed",
+            fmt::format("{} changes the warheads of '{}', which is not "
+                        "a deployed missile ({} {})",
+                        n.sender, item->id, item->category, item->status));
+      }
+      if (item->warheads != from) {
+        irregular("warheads-mismatch",
+                  fmt::format("{} changes '{}' from {} to {} warheads, but {} "
+                              "were declared",
+                              n.sender, item->id, from, to, item->warheads));
+      }
+      auto type = s.types.find(item->type);
+      if (type != s.types.end() && type->second.max_warheads &&
+          to > *type->second.max_warheads) {
+        irregular("warheads-over-type-maximum",
+                  fmt::format("{} puts {} warheads on '{}', a {} whose type "
+                              "carries at most {}",
+                              n.sender, to, item->id, item->type,
+                              *type->second.max_warheads));
+      }
+      s.tally.Remove(*item);
+      item->warheads = to;
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kItemMove: {
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      const std::string& from = Str(body, "from_facility");
+      const std::string& to = Str(body, "to_facility");
+      if (item->status == "eliminated") {
+        irregular(
+            "eliminated-item-used",
+            fmt::format("{} moves eliminated item '{}'", n.sender, item->id));
+        return;
+      }
+      if (item->facility != from) {
+        irregular("facility-mismatch",
+                  fmt::format("{} moves '{}' from '{}', but it is at '{}'",
+                              n.sender, item->id, from, item->facility));
+      }
+      // A facility is not counted by any term, but attribute conditions
+      // could be; keep the tally honest at the cost of two offers.
+      s.tally.Remove(*item);
+      item->facility = to;
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kItemElim:
+    case Effect::kItemConv: {
+      const bool elim = EffectOfType(t) == Effect::kItemElim;
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      if (item->status == "eliminated") {
+        irregular("eliminated-item-used",
+                  elim ? fmt::format("{} eliminates '{}' a second time",
+                                     n.sender, item->id)
+                       : fmt::format("{} converts eliminated item '{}'",
+                                     n.sender, item->id));
+        return;
+      }
+      s.tally.Remove(*item);
+      item->status = elim ? "eliminated" : "converted";
+      item->warheads = 0;
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kNone:
+      // Launches, telemetry, inspections, BCC, notes: no change to items.
+      break;
+  }
+}
+
 Fold::Fold(const treaty::Spec& spec,
            std::vector<LoggedNotification> notifications)
-    : spec_(spec), sorted_(std::move(notifications)) {
+    : applier_(spec), sorted_(std::move(notifications)) {
   std::stable_sort(
       sorted_.begin(), sorted_.end(),
       [](const LoggedNotification& a, const LoggedNotification& b) {
@@ -60,189 +301,13 @@ Fold::Fold(const treaty::Spec& spec,
       });
 }
 
-void Fold::Apply(const LoggedNotification& ln, State& s) const {
-  const notification::Notification& n = ln.notification;
-  const Value& body = n.body;
-  auto irregular = [&](std::string rule, std::string text) {
-    s.irregularities.push_back(
-        {std::move(rule), n.sender, n.event_time, std::move(text), {ln.ref}});
-  };
-  ++s.applied;
-  const std::string& t = n.type;
-  auto has_suffix = [&](std::string_view suffix) {
-    return t.size() >= suffix.size() &&
-           t.compare(t.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  // The sender's own item named by "item", or nullptr with an irregularity.
-  auto own_item = [&]() -> registry::Item* {
-    std::string id = Str(body, "item");
-    registry::Item* item = s.items.FindMutableItem(id);
-    if (item == nullptr || item->party != n.sender) {
-      irregular("unknown-identifier",
-                fmt::format("{} {} refers to item '{}', which {} has not "
-                            "declared",
-                            n.sender, t, id, n.sender));
-      return nullptr;
-    }
-    return item;
-  };
-
-  if (has_suffix("-DB-INIT") || has_suffix("-DB-UPDATE")) {
-    s.items.RemovePartyItems(n.sender);
-    Declaration d;
-    d.party = n.sender;
-    d.type = t;
-    d.event_time = n.event_time;
-    d.sent_time = n.sent_time;
-    d.ref = ln.ref;
-    if (Result<Date> as_of = Date::Parse(Str(body, "as_of")); as_of.ok()) {
-      d.as_of = *as_of;
-    } else {
-      d.as_of = n.event_time.date();
-    }
-    if (const Value* items = body.Find("items"); items && items->is_list()) {
-      for (const Value& r : items->list()) {
-        registry::Item item = ItemFromRecord(r);
-        item.party = n.sender;
-        std::string id = item.id;
-        Status st = s.items.AddItem(std::move(item));
-        if (!st.ok()) {
-          irregular("duplicate-identifier",
-                    fmt::format("{} {} declares item '{}' twice or declares "
-                                "another party's identifier",
-                                n.sender, t, id));
-        }
-      }
-    }
-    if (const Value* totals = body.Find("totals"); totals && totals->is_map()) {
-      for (const auto& [k, v] : totals->map()) {
-        if (v.is_int()) d.declared_totals[k] = v.integer();
-      }
-    }
-    if (Result<std::vector<registry::Aggregate>> aggs =
-            registry::CountAll(spec_, s.items);
-        aggs.ok()) {
-      for (const registry::Aggregate& a : *aggs) {
-        if (a.party == n.sender) d.computed_totals[a.limit_id] = a.value;
-      }
-    }
-    s.declarations.push_back(std::move(d));
-  } else if (has_suffix("-ITEM-NEW")) {
-    registry::Item item;
-    item.id = Str(body, "item");
-    item.party = n.sender;
-    item.category = Str(body, "category");
-    item.type = Str(body, "type");
-    item.status = Str(body, "status");
-    item.facility = Str(body, "facility");
-    item.warheads = Int(body, "warheads").value_or(0);
-    std::string id = item.id;
-    if (!s.items.AddItem(std::move(item)).ok()) {
-      irregular("duplicate-identifier",
-                fmt::format("{} declares new item '{}', but that identifier "
-                            "already exists",
-                            n.sender, id));
-    }
-  } else if (has_suffix("-TYPE-NEW")) {
-    TypeInfo& info = s.types[Str(body, "type")];
-    info.category = Str(body, "category");
-    info.max_warheads = Int(body, "max_warheads");
-  } else if (has_suffix("-STATUS-CHANGE")) {
-    registry::Item* item = own_item();
-    if (item == nullptr) return;
-    std::string from = Str(body, "from_status"), to = Str(body, "to_status");
-    if (item->status == "eliminated") {
-      irregular("eliminated-item-used",
-                fmt::format("{} gives eliminated item '{}' the status '{}'",
-                            n.sender, item->id, to));
-      return;
-    }
-    if (item->status != from) {
-      irregular("status-mismatch",
-                fmt::format("{} moves item '{}' from '{}' to '{}', but its "
-                            "status is '{}'",
-                            n.sender, item->id, from, to, item->status));
-    }
-    item->status = to;
-    if (std::string f = Str(body, "facility"); !f.empty()) item->facility = f;
-  } else if (has_suffix("-RV-CHANGE")) {
-    registry::Item* item = own_item();
-    if (item == nullptr) return;
-    int64_t from = Int(body, "from_warheads").value_or(-1);
-    int64_t to = Int(body, "to_warheads").value_or(0);
-    if (!IsMissile(item->category) || item->status != "deployed") {
-      irregular("warheads-on-non-deployed",
-                fmt::format("{} changes the warheads of '{}', which is not a "
-                            "deployed missile ({} {})",
-                            n.sender, item->id, item->category, item->status));
-    }
-    if (item->warheads != from) {
-      irregular("warheads-mismatch",
-                fmt::format("{} changes '{}' from {} to {} warheads, but {} "
-                            "were declared",
-                            n.sender, item->id, from, to, item->warheads));
-    }
-    auto type = s.types.find(item->type);
-    if (type != s.types.end() && type->second.max_warheads &&
-        to > *type->second.max_warheads) {
-      irregular("warheads-over-type-maximum",
-                fmt::format("{} puts {} warheads on '{}', a {} whose type "
-                            "carries at most {}",
-                            n.sender, to, item->id, item->type,
-                            *type->second.max_warheads));
-    }
-    item->warheads = to;
-  } else if (has_suffix("-ITEM-MOVE")) {
-    registry::Item* item = own_item();
-    if (item == nullptr) return;
-    std::string from = Str(body, "from_facility"),
-                to = Str(body, "to_facility");
-    if (item->status == "eliminated") {
-      irregular(
-          "eliminated-item-used",
-          fmt::format("{} moves eliminated item '{}'", n.sender, item->id));
-      return;
-    }
-    if (item->facility != from) {
-      irregular("facility-mismatch",
-                fmt::format("{} moves '{}' from '{}', but it is at '{}'",
-                            n.sender, item->id, from, item->facility));
-    }
-    item->facility = to;
-  } else if (has_suffix("-ITEM-ELIM")) {
-    registry::Item* item = own_item();
-    if (item == nullptr) return;
-    if (item->status == "eliminated") {
-      irregular(
-          "eliminated-item-used",
-          fmt::format("{} eliminates '{}' a second time", n.sender, item->id));
-      return;
-    }
-    item->status = "eliminated";
-    item->warheads = 0;
-  } else if (has_suffix("-ITEM-CONV")) {
-    registry::Item* item = own_item();
-    if (item == nullptr) return;
-    if (item->status == "eliminated") {
-      irregular(
-          "eliminated-item-used",
-          fmt::format("{} converts eliminated item '{}'", n.sender, item->id));
-      return;
-    }
-    item->status = "converted";
-    item->warheads = 0;
-  }
-  // Other messages (launches, telemetry, inspections, BCC, notes) do not
-  // change the database.
-}
-
 Result<State> Fold::StateAt(Instant at) const {
-  State s;
-  s.at = at;
+  State s = applier_.NewState();
   for (const LoggedNotification& n : sorted_) {
     if (n.notification.event_time > at) break;
-    Apply(n, s);
+    applier_.Apply(n.notification, n.ref, s);
   }
+  s.at = at;
   return s;
 }
 
@@ -250,11 +315,10 @@ Status Fold::Replay(
     Instant until,
     const std::function<bool(const State&, const LoggedNotification&)>& visit)
     const {
-  State s;
+  State s = applier_.NewState();
   for (const LoggedNotification& n : sorted_) {
     if (n.notification.event_time > until) break;
-    s.at = n.notification.event_time;
-    Apply(n, s);
+    applier_.Apply(n.notification, n.ref, s);
     if (!visit(s, n)) break;
   }
   return Status::Ok();

@@ -9,12 +9,21 @@
 // not silently applied: it is recorded as an Irregularity naming the entry
 // it rests on, for compliance to turn into a finding.
 //
-// Fold borrows the Spec (which must outlive it) and owns a sorted copy of
-// the notifications. StateAt() is const and thread-safe.
+// A State carries a registry::Tally kept up to date with its items, so
+// that the aggregates after each notification cost O(1) to read
+// (State::Aggregate) instead of a recount of the whole database.
+//
+// Applier is the fold's step function; Fold (here) folds notifications held
+// in memory, LogFold (log_fold.h) folds logs too large to hold, decoding
+// each entry as it is applied. Both give the same states.
+//
+// Fold and Applier borrow the Spec (which must outlive them); Fold owns a
+// sorted copy of the notifications. StateAt() is const and thread-safe.
 #ifndef DETENTE_REGIME_FOLD_H_
 #define DETENTE_REGIME_FOLD_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +33,7 @@
 #include "detente/base/time.h"
 #include "detente/notification/notification.h"
 #include "detente/registry/item.h"
+#include "detente/registry/tally.h"
 #include "detente/treaty/spec.h"
 
 namespace detente::regime {
@@ -72,10 +82,55 @@ struct Declaration {
 struct State {
   Instant at;
   registry::ItemSet items;
+  // Every limit's aggregate over `items`, maintained by the fold (read
+  // through Aggregate(); a default State's tally counts nothing).
+  registry::Tally tally;
   std::map<std::string, TypeInfo> types;  // type name -> info
   std::vector<Declaration> declarations;  // in fold order
   std::vector<Irregularity> irregularities;
   uint64_t applied = 0;  // notifications applied
+
+  // The aggregate of spec.limits[limit] for spec.parties[party], equal to
+  // registry::Count over `items`; O(terms) unless the limit has a `first`
+  // term that a change touched (then recounted once).
+  Result<int64_t> Aggregate(size_t limit, size_t party) const {
+    return tally.Value(limit, party, items);
+  }
+};
+
+// What a notification type does to the database (docs/regime.md), decided
+// once per type code from its suffix.
+enum class Effect : uint8_t {
+  kNone,         // launches, telemetry, inspections, BCC, notes
+  kDeclaration,  // -DB-INIT, -DB-UPDATE: replaces the sender's items
+  kItemNew,
+  kTypeNew,
+  kStatusChange,
+  kRvChange,
+  kItemMove,
+  kItemElim,
+  kItemConv,
+};
+Effect EffectOf(std::string_view type);
+
+// The fold's step: applies one notification to a State. Classifies the
+// spec's notification types once. Borrows the Spec; const methods are
+// thread-safe.
+class Applier {
+ public:
+  explicit Applier(const treaty::Spec& spec);
+
+  // An empty state whose tally counts the spec's limits.
+  State NewState() const;
+  // Applies `n` (found at `ref`) to `s`; an illegal step becomes an
+  // irregularity of `s`. Sets s.at to n's event time.
+  void Apply(const notification::Notification& n, const EntryRef& ref,
+             State& s) const;
+  Effect EffectOfType(std::string_view type) const;
+
+ private:
+  const treaty::Spec& spec_;
+  std::map<std::string, Effect, std::less<>> effects_;
 };
 
 class Fold {
@@ -87,7 +142,8 @@ class Fold {
 
   // Calls `visit(state, n)` after applying each notification, in fold
   // order, up to `until` (inclusive). For rules that look at the state as
-  // it changes (limits). Stops early when visit returns false.
+  // it changes (limits). Stops early when visit returns false. `s.at` is
+  // the event time of the notification just applied.
   Status Replay(
       Instant until,
       const std::function<bool(const State&, const LoggedNotification&)>& visit)
@@ -98,9 +154,7 @@ class Fold {
   }
 
  private:
-  void Apply(const LoggedNotification& n, State& s) const;
-
-  const treaty::Spec& spec_;
+  Applier applier_;
   std::vector<LoggedNotification> sorted_;
 };
 

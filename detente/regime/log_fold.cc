@@ -1,0 +1,199 @@
+#include "detente/regime/log_fold.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "detente/crypto/ed25519.h"
+#include "detente/notification/notification.h"
+#include "fmt/format.h"
+
+namespace detente::regime {
+namespace {
+
+constexpr int kRankShift = 56;
+constexpr uint64_t kIndexMask = (uint64_t{1} << kRankShift) - 1;
+// Entries each read-ahead step brings in (about a megabyte of
+// notifications: small enough that a log's chunk is cheap to hold, large
+// enough that SQLite reads it sequentially).
+constexpr uint64_t kCursorChunk = 4096;
+
+}  // namespace
+
+// Hands out one log's entries in fold order: reads the log ahead in
+// chunks, keeps entries read before their turn (up to a budget), and reads
+// by index those it had to drop.
+class LogFold::Cursor {
+ public:
+  Cursor(const Source& source, size_t budget)
+      : source_(source), budget_(budget) {}
+
+  // The entry at `index`; the view is valid until the next call.
+  Result<std::string_view> Take(uint64_t index) {
+    for (;;) {
+      if (index >= chunk_begin_ && index < chunk_end_) {
+        const size_t k = static_cast<size_t>(index - chunk_begin_);
+        taken_[k] = true;
+        return std::string_view(data_.data() + bounds_[k],
+                                bounds_[k + 1] - bounds_[k]);
+      }
+      if (auto it = pending_.find(index); it != pending_.end()) {
+        held_ = std::move(it->second);
+        pending_bytes_ -= held_.size();
+        pending_.erase(it);
+        return std::string_view(held_);
+      }
+      if (index < chunk_begin_) {
+        // Read before its turn and dropped over budget: read it again.
+        DETENTE_ASSIGN_OR_RETURN(held_, source_.in.log->Entry(index));
+        return std::string_view(held_);
+      }
+      if (chunk_end_ >= source_.read) {
+        return Status::Internal(
+            fmt::format("{}'s entry {} is beyond the entries read",
+                        source_.in.party, index));
+      }
+      DETENTE_RETURN_IF_ERROR(NextChunk());
+    }
+  }
+
+ private:
+  Status NextChunk() {
+    // Entries of this chunk still to come wait in the buffer.
+    for (uint64_t i = chunk_begin_; i < chunk_end_; ++i) {
+      const size_t k = static_cast<size_t>(i - chunk_begin_);
+      if (taken_[k] || !source_.valid[static_cast<size_t>(i)]) continue;
+      const size_t bytes = bounds_[k + 1] - bounds_[k];
+      if (pending_bytes_ + bytes > budget_) continue;  // re-read later
+      pending_.emplace(i, data_.substr(bounds_[k], bytes));
+      pending_bytes_ += bytes;
+    }
+    chunk_begin_ = chunk_end_;
+    const uint64_t end = std::min(source_.read, chunk_begin_ + kCursorChunk);
+    data_.clear();
+    bounds_.assign(1, 0);
+    DETENTE_RETURN_IF_ERROR(source_.in.log->ScanEntries(
+        chunk_begin_, end, [&](uint64_t, std::string_view entry) {
+          data_.append(entry);
+          bounds_.push_back(data_.size());
+          return Status::Ok();
+        }));
+    chunk_end_ = end;
+    taken_.assign(static_cast<size_t>(end - chunk_begin_), false);
+    return Status::Ok();
+  }
+
+  const Source& source_;
+  const size_t budget_;
+  uint64_t chunk_begin_ = 0;
+  uint64_t chunk_end_ = 0;
+  std::string data_;            // the chunk's entries, back to back
+  std::vector<size_t> bounds_;  // entry k is data_[bounds_[k], bounds_[k+1])
+  std::vector<bool> taken_;
+  std::unordered_map<uint64_t, std::string> pending_;
+  size_t pending_bytes_ = 0;
+  std::string held_;
+};
+
+LogFold::LogFold(const treaty::Spec& spec, const LogFoldOptions& options)
+    : spec_(spec), options_(options), applier_(spec) {}
+
+LogFold::~LogFold() = default;
+
+Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
+                                               std::vector<LogSource> sources,
+                                               const LogFoldOptions& options,
+                                               const Visitor& on_valid) {
+  std::unique_ptr<LogFold> fold(new LogFold(spec, options));
+  // Ranks follow the party codes' bytewise order, the fold's tie-break.
+  std::vector<std::string> codes;
+  for (const LogSource& s : sources) codes.push_back(s.party);
+  std::sort(codes.begin(), codes.end());
+  if (std::adjacent_find(codes.begin(), codes.end()) != codes.end()) {
+    return Status::InvalidArgument("a party's log is given twice");
+  }
+  if (codes.size() > 255) {
+    return Status::InvalidArgument("more than 255 logs in one fold");
+  }
+  for (const std::string& code : codes) {
+    for (const LogSource& s : sources) {
+      if (s.party == code) fold->sources_.push_back(Source{s, 0, {}});
+    }
+  }
+  uint64_t total = 0;
+  for (const LogSource& s : sources) {
+    total += s.size == 0 ? s.log->size() : s.size;
+  }
+  fold->keys_.reserve(static_cast<size_t>(total));
+  // Read in the order given, so that irregularities and the visitor see
+  // the logs in that order.
+  for (const LogSource& in : sources) {
+    const uint64_t rank = static_cast<uint64_t>(
+        std::lower_bound(codes.begin(), codes.end(), in.party) - codes.begin());
+    Source& src = fold->sources_[static_cast<size_t>(rank)];
+    src.read = src.in.size == 0 ? src.in.log->size() : src.in.size;
+    if (src.read > kIndexMask) {
+      return Status::OutOfRange(
+          fmt::format("{}'s log has more than 2^56 entries", src.in.party));
+    }
+    src.valid.assign(static_cast<size_t>(src.read), false);
+    DETENTE_RETURN_IF_ERROR(ScanPartyLog(
+        *src.in.log, spec, src.in.party, src.in.key, src.read, options.read,
+        [&](notification::Notification&& n, uint64_t index) -> Status {
+          src.valid[static_cast<size_t>(index)] = true;
+          fold->keys_.push_back(
+              {n.event_time.unix_seconds(), rank << kRankShift | index});
+          if (!on_valid) return Status::Ok();
+          LoggedNotification ln{std::move(n), {src.in.party, index}};
+          return on_valid(ln);
+        },
+        &fold->reader_irregularities_));
+  }
+  std::sort(fold->keys_.begin(), fold->keys_.end());
+  fold->keys_.shrink_to_fit();
+  return fold;
+}
+
+uint64_t LogFold::entries_read(std::string_view party) const {
+  for (const Source& s : sources_) {
+    if (s.in.party == party) return s.read;
+  }
+  return 0;
+}
+
+size_t LogFold::index_bytes() const { return keys_.capacity() * sizeof(Key); }
+
+Result<State> LogFold::Replay(Instant until, const StepVisitor& visit) {
+  std::vector<Cursor> cursors;
+  cursors.reserve(sources_.size());
+  for (const Source& s : sources_)
+    cursors.emplace_back(s, options_.reorder_bytes);
+  State s = applier_.NewState();
+  for (const Key& key : keys_) {
+    if (key.event_time > until.unix_seconds()) break;
+    const size_t rank = static_cast<size_t>(key.where >> kRankShift);
+    const uint64_t index = key.where & kIndexMask;
+    const Source& src = sources_[rank];
+    DETENTE_ASSIGN_OR_RETURN(std::string_view entry, cursors[rank].Take(index));
+    // Read and validated in pass 1, and checked against the same leaf hash
+    // now: only the record is decoded again (its signature is not part of
+    // it).
+    constexpr size_t kSig = crypto::kEd25519SignatureSize;
+    if (entry.size() < kSig) {
+      return Status::Corruption(fmt::format(
+          "{}'s entry {} changed between the passes", src.in.party, index));
+    }
+    Result<notification::Notification> n =
+        notification::ParseCanonical(entry.substr(0, entry.size() - kSig));
+    if (!n.ok()) {
+      return n.status().WithContext(fmt::format(
+          "{}'s entry {}, valid when first read", src.in.party, index));
+    }
+    LoggedNotification ln{std::move(n).value(), {src.in.party, index}};
+    applier_.Apply(ln.notification, ln.ref, s);
+    if (visit && !visit(s, ln)) return s;
+  }
+  s.at = until;
+  return s;
+}
+
+}  // namespace detente::regime

@@ -1,0 +1,124 @@
+// LogFold: the regime fold (fold.h) over parties' logs too large to hold
+// decoded in memory — ten million notifications and more.
+//
+// Two passes over each log, both sequential reads (LogStore::ScanEntries,
+// each entry checked against its leaf hash):
+//   1. Read(): every entry is parsed, authenticated, validated and its
+//      sequence checked, exactly as ReadPartyLog does (log_reader.h), and
+//      handed to an optional visitor (for rules that look at notifications
+//      one at a time, such as deadlines); only a 16-byte key per valid
+//      notification is kept — (event time, sender, log index) — and the
+//      keys are sorted into fold order.
+//   2. Replay(): walks the keys in fold order, decoding each entry again
+//      as it is applied. Within one log, fold order is log order except
+//      where a notification's event time is earlier than one sent before
+//      it, so each log is read ahead in chunks and an entry read before its
+//      turn waits in a buffer (at most LogFoldOptions::reorder_bytes; past
+//      that it is dropped and read again by index when its turn comes).
+//
+// The order is the fold's (event time, sender, sequence): within a sender
+// valid sequence numbers increase with the log index (a replay is not
+// valid), so the log index orders them as the sequence does. The states and
+// irregularities are the same as those of Fold over the notifications
+// ReadPartyLog returns (tested in log_fold_test.cc).
+//
+// Memory: 16 bytes per valid notification, one bit per entry, a chunk of
+// entries per log, the reorder buffer and the State.
+//
+// Borrows the Spec and the LogStores, which must outlive it. Not
+// thread-safe.
+#ifndef DETENTE_REGIME_LOG_FOLD_H_
+#define DETENTE_REGIME_LOG_FOLD_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "detente/base/result.h"
+#include "detente/crypto/keys.h"
+#include "detente/ledger/log_store.h"
+#include "detente/regime/fold.h"
+#include "detente/regime/log_reader.h"
+#include "detente/treaty/spec.h"
+
+namespace detente::regime {
+
+struct LogSource {
+  std::string party;  // party code
+  ledger::LogStore* log = nullptr;
+  crypto::VerifierKey key;  // the party's log key (signs notifications)
+  uint64_t size = 0;        // entries [0, size) are read; 0: all
+};
+
+struct LogFoldOptions {
+  ReadOptions read;
+  // Entries read ahead of their turn kept in memory, per log, before
+  // further ones are dropped and re-read by index.
+  size_t reorder_bytes = size_t{64} << 20;
+};
+
+class LogFold {
+ public:
+  // Pass 1. `on_valid` (may be empty) sees every valid notification, log
+  // by log in the order of `sources`, each in log order. Fails when a log
+  // cannot be read or authenticated, or with on_valid's error.
+  using Visitor = std::function<Status(const LoggedNotification&)>;
+  static Result<std::unique_ptr<LogFold>> Read(const treaty::Spec& spec,
+                                               std::vector<LogSource> sources,
+                                               const LogFoldOptions& options,
+                                               const Visitor& on_valid = {});
+
+  ~LogFold();
+
+  // What reading the logs found (bad signatures, gaps, ...), by source.
+  const std::vector<Irregularity>& reader_irregularities() const {
+    return reader_irregularities_;
+  }
+  // Valid notifications, i.e. those Replay() can apply.
+  size_t size() const { return keys_.size(); }
+  // Entries read from `party`'s log (valid or not).
+  uint64_t entries_read(std::string_view party) const;
+
+  // Pass 2: as Fold::Replay — `visit(state, n)` after applying each
+  // notification with event time <= `until`, in fold order; stops early
+  // when visit returns false. Returns the state after the last
+  // notification applied (its `at`: that notification's event time, or
+  // `until` when every notification up to it was applied).
+  using StepVisitor =
+      std::function<bool(const State&, const LoggedNotification&)>;
+  Result<State> Replay(Instant until, const StepVisitor& visit);
+
+  // The sorted keys' memory, for benchmarks.
+  size_t index_bytes() const;
+
+ private:
+  struct Key {
+    int64_t event_time;  // unix seconds
+    uint64_t where;      // sender rank (by code) << 56 | log index
+    friend bool operator<(const Key& a, const Key& b) {
+      return a.event_time != b.event_time ? a.event_time < b.event_time
+                                          : a.where < b.where;
+    }
+  };
+  struct Source {
+    LogSource in;
+    uint64_t read = 0;        // entries read in pass 1
+    std::vector<bool> valid;  // [log index]: applied by the fold
+  };
+  class Cursor;
+
+  LogFold(const treaty::Spec& spec, const LogFoldOptions& options);
+
+  const treaty::Spec& spec_;
+  const LogFoldOptions options_;
+  Applier applier_;
+  std::vector<Source> sources_;  // by rank (party code order)
+  std::vector<Key> keys_;        // fold order
+  std::vector<Irregularity> reader_irregularities_;
+};
+
+}  // namespace detente::regime
+
+#endif  // DETENTE_REGIME_LOG_FOLD_H_

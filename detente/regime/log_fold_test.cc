@@ -1,0 +1,367 @@
+// LogFold (two passes over the logs, decoding as it applies) against Fold
+// (everything decoded in memory): the same steps in the same order, the
+// same states and irregularities, and the tally equal to CountAll after
+// every step — on random histories whose logs are not in event-time order.
+#include "detente/regime/log_fold.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <set>
+#include <tuple>
+
+#include "detente/crypto/keys.h"
+#include "detente/ledger/checkpoint.h"
+#include "detente/ledger/log_store.h"
+#include "detente/regime/log_reader.h"
+#include "detente/registry/counting.h"
+#include "detente/treaty/loader.h"
+#include "fmt/format.h"
+
+namespace detente::regime {
+namespace {
+
+using notification::Notification;
+using notification::Value;
+using ::testing::HasSubstr;
+
+const treaty::Spec& NewStart() {
+  static const treaty::Spec s = *treaty::LoadSpecFile(
+      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
+  return s;
+}
+
+crypto::SignerKey Key(const std::string& name, uint8_t fill) {
+  crypto::Ed25519Seed seed{};
+  seed.fill(fill);
+  return *crypto::SignerKey::FromSeed(name, crypto::KeyType::kEd25519, seed);
+}
+
+Value ItemRec(const std::string& id, const std::string& party,
+              const std::string& cat, const std::string& status,
+              int64_t warheads) {
+  Value::Map m = {
+      {"id", Value::Str(id)},        {"party", Value::Str(party)},
+      {"category", Value::Str(cat)}, {"status", Value::Str(status)},
+      {"type", Value::Str("T")},     {"facility", Value::Str("F1")}};
+  if (cat == "icbm") m["warheads"] = Value::Int(warheads);
+  return Value::OfMap(std::move(m));
+}
+
+// A random history of one party: a declaration, then changes to its items
+// (some illegal), new items, notes and updates. Event times wander so that
+// the log is not in event-time order.
+std::vector<Notification> RandomHistory(const std::string& party, int count,
+                                        uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Notification> out;
+  Instant t = *Instant::Parse("2011-02-05T00:00:00Z");
+  uint64_t seq = 0;
+  std::vector<std::string> ids;
+  auto make = [&](std::string type, Instant when, Value::Map body) {
+    Notification n;
+    n.treaty = "new-start";
+    n.sender = party;
+    n.sequence = ++seq;
+    n.type = std::move(type);
+    n.event_time = when;
+    n.sent_time = when;
+    n.body = Value::OfMap(std::move(body));
+    Status v = notification::Validate(NewStart(), n);
+    EXPECT_TRUE(v.ok()) << n.type << ": " << v;
+    out.push_back(std::move(n));
+  };
+  auto declaration = [&](const char* type, Instant when) {
+    Value::List items;
+    ids.clear();
+    for (int i = 0; i < 40; ++i) {
+      std::string id = fmt::format("{}-{}-{}", party, seq, i);
+      ids.push_back(id);
+      const char* cat = i % 3 == 0 ? "icbm_launcher" : "icbm";
+      items.push_back(ItemRec(id, party, cat,
+                              i % 4 == 0 ? "non_deployed" : "deployed", i % 3));
+    }
+    make(type, when,
+         {{"as_of", Value::Str(when.date().ToString())},
+          {"items", Value::OfList(std::move(items))},
+          {"totals", Value::OfMap({})}});
+  };
+  declaration("NST-DB-INIT", t);
+  const char* statuses[] = {"deployed", "non_deployed", "test"};
+  for (int k = 1; k < count; ++k) {
+    t = t.AddHours(6);
+    // Up to three days either way.
+    Instant when = t.AddSeconds(static_cast<int64_t>(rng() % 518400) - 259200);
+    const std::string& id = ids[rng() % ids.size()];
+    std::string date = when.date().ToString();
+    switch (rng() % 9) {
+      case 0:
+      case 1:
+        make("NST-STATUS-CHANGE", when,
+             {{"item", Value::Str(id)},
+              {"category", Value::Str("icbm")},
+              {"from_status", Value::Str(statuses[rng() % 3])},
+              {"to_status", Value::Str(statuses[rng() % 3])},
+              {"occurred", Value::Str(date)}});
+        break;
+      case 2:
+        make("NST-RV-CHANGE", when,
+             {{"item", Value::Str(id)},
+              {"category", Value::Str("icbm")},
+              {"from_warheads", Value::Int(static_cast<int64_t>(rng() % 3))},
+              {"to_warheads", Value::Int(static_cast<int64_t>(rng() % 4))},
+              {"occurred", Value::Str(date)}});
+        break;
+      case 3:
+        make("NST-ITEM-MOVE", when,
+             {{"item", Value::Str(id)},
+              {"category", Value::Str("icbm")},
+              {"from_facility", Value::Str("F1")},
+              {"to_facility", Value::Str(rng() % 2 ? "F1" : "F2")},
+              {"departed", Value::Str(when.ToString())}});
+        break;
+      case 4:
+        if (rng() % 4 == 0) {
+          make("NST-ITEM-ELIM", when,
+               {{"item", Value::Str(id)},
+                {"category", Value::Str("icbm")},
+                {"facility", Value::Str("F1")},
+                {"completed", Value::Str(date)}});
+        }
+        break;
+      case 5: {
+        std::string fresh = fmt::format("{}-new-{}", party, k);
+        ids.push_back(rng() % 8 == 0 ? ids.front() : fresh);  // some dup
+        make("NST-ITEM-NEW", when,
+             {{"item", Value::Str(ids.back())},
+              {"category", Value::Str("icbm")},
+              {"type", Value::Str("T")},
+              {"status", Value::Str("deployed")},
+              {"facility", Value::Str("F1")},
+              {"warheads", Value::Int(1)}});
+        break;
+      }
+      case 6:
+        if (rng() % 40 == 0) declaration("NST-DB-UPDATE", when);
+        break;
+      default:
+        make("NST-DIP-NOTE", when,
+             {{"subject", Value::Str("s")}, {"text", Value::Str("t")}});
+    }
+  }
+  return out;
+}
+
+class LogFoldTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format(
+               "detente_log_fold_{}_{}", getpid(),
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A log of `party` holding `notes`, signed by `key` except the entries
+  // at `badly_signed`, with a checkpoint signed by `key` over it all.
+  std::unique_ptr<ledger::LogStore> WriteLog(
+      const std::string& party, const crypto::SignerKey& key,
+      const std::vector<Notification>& notes,
+      const std::set<size_t>& badly_signed = {}) {
+    auto log = std::move(ledger::LogStore::Create(
+                             (dir_ / (party + ".db")).string(), key.name(),
+                             key.verifier().ToString()))
+                   .value();
+    crypto::SignerKey other = Key(key.name(), 99);
+    std::vector<std::string> entries;
+    for (size_t i = 0; i < notes.size(); ++i) {
+      entries.push_back(
+          notification::Sign(notes[i], badly_signed.count(i) ? other : key)
+              .Entry());
+    }
+    EXPECT_TRUE(log->AppendBatch(entries).ok());
+    ledger::Checkpoint cp{key.name(), log->size(), log->root(), {}};
+    std::string note = *ledger::SignCheckpoint(cp, key);
+    EXPECT_TRUE(log->SaveCheckpoint({key.name(), cp.size, cp.root, note}).ok());
+    return log;
+  }
+
+  std::filesystem::path dir_;
+};
+
+struct Step {
+  EntryRef ref;
+  size_t irregularities;
+  std::vector<int64_t> aggregates;
+};
+
+// Records each step, and checks the tally against CountAll as it goes.
+bool Visit(std::vector<Step>& steps, const State& s,
+           const LoggedNotification& ln) {
+  Step st{ln.ref, s.irregularities.size(), {}};
+  const treaty::Spec& spec = NewStart();
+  Result<std::vector<registry::Aggregate>> all =
+      registry::CountAll(spec, s.items);
+  EXPECT_TRUE(all.ok());
+  size_t k = 0;
+  for (size_t l = 0; l < spec.limits.size(); ++l) {
+    for (size_t p = 0; p < spec.parties.size(); ++p) {
+      if (!spec.limits[l].AppliesTo(spec.parties[p].code)) continue;
+      Result<int64_t> v = s.Aggregate(l, p);
+      EXPECT_TRUE(v.ok());
+      EXPECT_EQ(*v, (*all)[k].value)
+          << spec.limits[l].id << " " << spec.parties[p].code << " after "
+          << ln.ref.party << " " << ln.ref.index;
+      st.aggregates.push_back(*v);
+      ++k;
+    }
+  }
+  steps.push_back(std::move(st));
+  return !::testing::Test::HasFailure();
+}
+
+TEST_F(LogFoldTest, SameStepsAndStateAsTheInMemoryFold) {
+  crypto::SignerKey us = Key("us.test/log", 1), ru = Key("ru.test/log", 2);
+  auto us_log = WriteLog("US", us, RandomHistory("US", 1500, 11), {7, 300});
+  auto ru_log = WriteLog("RU", ru, RandomHistory("RU", 1500, 12));
+  // An entry that is not a notification at all.
+  ASSERT_TRUE(ru_log->Append("junk").ok());
+
+  std::vector<LoggedNotification> all;
+  std::vector<Irregularity> read_issues;
+  for (auto [party, log, key] : {std::tuple{"RU", ru_log.get(), &ru},
+                                 std::tuple{"US", us_log.get(), &us}}) {
+    PartyLog pl = *ReadPartyLog(*log, NewStart(), party, key->verifier());
+    for (auto& n : pl.notifications) all.push_back(std::move(n));
+    for (auto& i : pl.irregularities) read_issues.push_back(i);
+  }
+  const Instant until = *Instant::Parse("2030-01-01T00:00:00Z");
+  std::vector<Step> want;
+  Fold fold(NewStart(), all);
+  ASSERT_TRUE(fold.Replay(until,
+                          [&](const State& s, const LoggedNotification& ln) {
+                            return Visit(want, s, ln);
+                          })
+                  .ok());
+  State want_state = *fold.StateAt(until);
+  ASSERT_GT(want_state.irregularities.size(), 10u);  // illegal steps happen
+
+  // A reorder buffer of 1 byte forces re-reads of every early entry.
+  for (size_t budget : {size_t{64} << 20, size_t{1}}) {
+    LogFoldOptions options;
+    options.reorder_bytes = budget;
+    size_t seen = 0;
+    auto lf = LogFold::Read(NewStart(),
+                            {{"RU", ru_log.get(), ru.verifier(), 0},
+                             {"US", us_log.get(), us.verifier(), 0}},
+                            options, [&](const LoggedNotification&) {
+                              ++seen;
+                              return Status::Ok();
+                            });
+    ASSERT_TRUE(lf.ok()) << lf.status();
+    EXPECT_EQ(seen, all.size());
+    EXPECT_EQ((*lf)->size(), all.size());
+    ASSERT_EQ((*lf)->reader_irregularities().size(), read_issues.size());
+    for (size_t i = 0; i < read_issues.size(); ++i) {
+      EXPECT_EQ((*lf)->reader_irregularities()[i].rule, read_issues[i].rule);
+      EXPECT_EQ((*lf)->reader_irregularities()[i].entries,
+                read_issues[i].entries);
+    }
+    std::vector<Step> got;
+    Result<State> end =
+        (*lf)->Replay(until, [&](const State& s, const LoggedNotification& ln) {
+          return Visit(got, s, ln);
+        });
+    ASSERT_TRUE(end.ok()) << end.status();
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(got[i].ref, want[i].ref) << "step " << i;
+      ASSERT_EQ(got[i].irregularities, want[i].irregularities) << "step " << i;
+      ASSERT_EQ(got[i].aggregates, want[i].aggregates) << "step " << i;
+    }
+    ASSERT_EQ(end->items.size(), want_state.items.size());
+    for (const auto& [id, item] : want_state.items.items()) {
+      const registry::Item* g = end->items.FindItem(id);
+      ASSERT_NE(g, nullptr) << id;
+      EXPECT_EQ(g->status, item.status);
+      EXPECT_EQ(g->warheads, item.warheads);
+      EXPECT_EQ(g->facility, item.facility);
+    }
+    ASSERT_EQ(end->irregularities.size(), want_state.irregularities.size());
+    for (size_t i = 0; i < want_state.irregularities.size(); ++i) {
+      EXPECT_EQ(end->irregularities[i].text, want_state.irregularities[i].text);
+      EXPECT_EQ(end->irregularities[i].entries,
+                want_state.irregularities[i].entries);
+    }
+    EXPECT_EQ(end->declarations.size(), want_state.declarations.size());
+    EXPECT_EQ(end->at, until);
+  }
+
+  // Stopping early: the state after the step that said stop.
+  auto lf = LogFold::Read(NewStart(),
+                          {{"US", us_log.get(), us.verifier(), 0},
+                           {"RU", ru_log.get(), ru.verifier(), 0}},
+                          {});
+  ASSERT_TRUE(lf.ok());
+  int steps = 0;
+  Result<State> early = (*lf)->Replay(
+      until,
+      [&](const State&, const LoggedNotification&) { return ++steps < 100; });
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->applied, 100u);
+  EXPECT_EQ(early->at, all.size() > 0
+                           ? fold.notifications()[99].notification.event_time
+                           : until);
+}
+
+TEST_F(LogFoldTest, CheckpointAuthenticationIsExplicitAndSaysWhatItSkips) {
+  crypto::SignerKey us = Key("us.test/log", 1);
+  std::vector<Notification> notes = RandomHistory("US", 50, 3);
+  auto log = WriteLog("US", us, notes, {10});
+  // An entry after the checkpoint, badly signed: still verified.
+  notification::Notification late = notes.back();
+  late.sequence = notes.size() + 1;
+  ASSERT_TRUE(
+      log->Append(notification::Sign(late, Key("us.test/log", 99)).Entry())
+          .ok());
+  auto rules = [&](const ReadOptions& o) {
+    std::vector<std::string> r;
+    PartyLog pl = *ReadPartyLog(*log, NewStart(), "US", us.verifier(), 0, o);
+    for (const Irregularity& i : pl.irregularities) {
+      if (i.rule == "bad-signature")
+        r.push_back(std::to_string(i.entries[0].index));
+    }
+    return r;
+  };
+  const std::string last = std::to_string(notes.size());
+  EXPECT_THAT(rules({}), ::testing::ElementsAre("10", last));
+  ReadOptions by_checkpoint;
+  by_checkpoint.authentication = EntryAuthentication::kSignedCheckpoint;
+  // Entry 10 is covered by the signed checkpoint: its own signature is not
+  // checked. The last entry is not covered.
+  EXPECT_THAT(rules(by_checkpoint), ::testing::ElementsAre(last));
+
+  // A checkpoint not signed by the party's key authenticates nothing.
+  crypto::SignerKey impostor = Key("us.test/log", 7);
+  Result<PartyLog> wrong = ReadPartyLog(*log, NewStart(), "US",
+                                        impostor.verifier(), 0, by_checkpoint);
+  EXPECT_FALSE(wrong.ok());
+  // Nor does a log without a checkpoint.
+  auto bare =
+      std::move(ledger::LogStore::Create((dir_ / "bare.db").string(), us.name(),
+                                         us.verifier().ToString()))
+          .value();
+  ASSERT_TRUE(bare->Append(notification::Sign(notes[0], us).Entry()).ok());
+  Result<PartyLog> none =
+      ReadPartyLog(*bare, NewStart(), "US", us.verifier(), 0, by_checkpoint);
+  EXPECT_EQ(none.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(none.status().message()), HasSubstr("checkpoint"));
+}
+
+}  // namespace
+}  // namespace detente::regime
