@@ -7,6 +7,7 @@
 #include "detente/compliance/witnesses.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/notification/notification.h"
+#include "detente/regime/log_fold.h"
 #include "detente/regime/log_reader.h"
 #include "detente/registry/counting.h"
 #include "fmt/format.h"
@@ -166,17 +167,12 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
                                const CheckOptions& options) {
   ComplianceResult result;
   std::map<std::string, ledger::LogStore*> logs;
-  std::vector<LoggedNotification> all;
-  std::vector<regime::Irregularity> reader_issues;
   std::map<std::string, uint64_t> log_sizes;
-  for (PartyLogInput& p : parties) {
+  std::vector<regime::LogSource> sources;
+  for (const PartyLogInput& p : parties) {
     logs[p.party] = p.log;
-    DETENTE_ASSIGN_OR_RETURN(
-        regime::PartyLog pl,
-        regime::ReadPartyLog(*p.log, spec, p.party, p.key));
     log_sizes[p.party] = p.log->size();
-    for (auto& n : pl.notifications) all.push_back(std::move(n));
-    for (auto& i : pl.irregularities) reader_issues.push_back(std::move(i));
+    sources.push_back({p.party, p.log, p.key, 0});
   }
   std::vector<crypto::VerifierKey> log_keys;
   for (const PartyLogInput& p : parties) log_keys.push_back(p.key);
@@ -185,6 +181,33 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
     DETENTE_ASSIGN_OR_RETURN(receipts[p.party],
                              ReadReceipts(p, parties, log_keys));
   }
+  // Pass 1 over the logs (regime/log_fold.h): every entry read, checked
+  // and authenticated; only the notifications that may be late are kept.
+  struct Late {
+    LoggedNotification ln;
+    Instant due;
+  };
+  std::vector<Late> late;
+  regime::LogFoldOptions read_options;
+  read_options.read.authentication = options.authentication;
+  DETENTE_ASSIGN_OR_RETURN(
+      std::unique_ptr<regime::LogFold> fold,
+      regime::LogFold::Read(
+          spec, sources, read_options,
+          [&](const LoggedNotification& ln) -> Status {
+            const notification::Notification& n = ln.notification;
+            if (n.event_time > options.until) return Status::Ok();
+            DETENTE_ASSIGN_OR_RETURN(std::optional<Instant> due,
+                                     notification::DueBy(spec, n));
+            if (!due) return Status::Ok();
+            const Receipted* receipt =
+                receipts[ln.ref.party].Covering(ln.ref.index);
+            const bool received_late =
+                receipt != nullptr &&
+                static_cast<int64_t>(receipt->earliest) > due->unix_seconds();
+            if (n.sent_time > *due || received_late) late.push_back({ln, *due});
+            return Status::Ok();
+          }));
   EvidenceMaker evidence(logs);
   auto add = [&](std::string rule, std::string party, Instant time,
                  std::string text, const std::vector<EntryRef>& refs,
@@ -205,7 +228,7 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
   };
 
   // Reading the logs.
-  for (const regime::Irregularity& i : reader_issues) {
+  for (const regime::Irregularity& i : fold->reader_irregularities()) {
     if (i.time > options.until) continue;
     DETENTE_RETURN_IF_ERROR(
         add(i.rule, i.party, i.time, i.text, i.entries, {}));
@@ -213,12 +236,10 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
 
   // Late notifications: sent after the deadline (the sender's own signed
   // word), or received after it (the first receipt covering the entry).
-  for (const LoggedNotification& ln : all) {
+  for (const Late& l : late) {
+    const LoggedNotification& ln = l.ln;
     const notification::Notification& n = ln.notification;
-    if (n.event_time > options.until) continue;
-    DETENTE_ASSIGN_OR_RETURN(std::optional<Instant> due,
-                             notification::DueBy(spec, n));
-    if (!due) continue;
+    const std::optional<Instant> due = l.due;
     const Receipted* receipt = receipts[ln.ref.party].Covering(ln.ref.index);
     std::optional<Instant> received;
     if (receipt != nullptr) {
@@ -250,14 +271,14 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
         receipt != nullptr ? &receipt->checkpoint : nullptr));
   }
 
-  // The fold, step by step: illegal steps, declared totals and limits.
-  regime::Fold fold(spec, std::move(all));
+  // The fold, step by step (pass 2, decoding each entry as it is
+  // applied): illegal steps, declared totals and limits.
   std::map<std::string, std::vector<EntryRef>> chain;  // since declaration
   std::map<std::pair<std::string, std::string>, bool> over;
   size_t seen_irregularities = 0;
   size_t seen_declarations = 0;
   Status failure;
-  DETENTE_RETURN_IF_ERROR(fold.Replay(
+  Result<regime::State> folded = fold->Replay(
       options.until,
       [&](const regime::State& s, const LoggedNotification& ln) -> bool {
         const notification::Notification& n = ln.notification;
@@ -304,15 +325,22 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
                                         spec.Binds(l, n.event_time.date()));
         }
         if (!any_binding) return true;
-        Result<std::vector<registry::Aggregate>> aggs =
-            registry::CountAll(spec, s.items);
-        if (!aggs.ok()) {
-          failure = aggs.status();
-          return false;
-        }
-        for (const registry::Aggregate& a : *aggs) {
-          if (a.party != n.sender) continue;
-          const treaty::Limit& l = *spec.FindLimit(a.limit_id);
+        // The fold's tally: O(1) per limit, not a recount of the database.
+        const int party = s.tally.PartyIndex(n.sender);
+        if (party < 0) return true;
+        for (size_t li = 0; li < spec.limits.size(); ++li) {
+          const treaty::Limit& l = spec.limits[li];
+          if (!l.AppliesTo(n.sender)) continue;
+          Result<int64_t> value = s.Aggregate(li, static_cast<size_t>(party));
+          if (!value.ok()) {
+            failure = value.status();
+            return false;
+          }
+          struct {
+            const std::string& party;
+            const std::string& limit_id;
+            int64_t value;
+          } a{n.sender, l.id, *value};
           registry::LimitState st =
               registry::Evaluate(spec, l, a.value, n.event_time.date());
           bool now_over = st == registry::LimitState::kOver ||
@@ -337,14 +365,15 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
           was = now_over;
         }
         return true;
-      }));
+      });
   DETENTE_RETURN_IF_ERROR(failure);
+  DETENTE_RETURN_IF_ERROR(folded.status());
 
   // Missing periodic updates. The evidence is the party's entries from its
   // last declaration before the due date to the end of its log as a witness
   // last saw it: when that witness's cosignature is dated after the due
   // date, the run shows the update was never sent.
-  DETENTE_ASSIGN_OR_RETURN(result.state, fold.StateAt(options.until));
+  result.state = std::move(folded).value();
   for (const notification::UpdateDue& u :
        notification::PeriodicUpdatesDue(spec, options.until)) {
     for (const treaty::Party& party : spec.parties) {
