@@ -595,9 +595,15 @@ constexpr const char* kWarning =
     "source CSV); the synthetic history was made to reproduce them exactly. "
     "Nothing here describes any party's real forces.";
 
+constexpr const char* kMergedWarning =
+    "Exception: the notifications merged from outside the model (\"merged\", "
+    "and the sections at the end of SYNTHETIC.md) each cite their source or "
+    "are labelled an illustration.";
+
 std::string ManifestJson(const treaty::Spec& spec,
                          const registry::PublishedTable& table,
-                         const SynthOptions& o, const SynthReport& r) {
+                         const SynthOptions& o, const SynthReport& r,
+                         const std::vector<MergedProvenance>& merged) {
   nlohmann::json parties = nlohmann::json::array();
   for (const PartyReport& p : r.parties) {
     parties.push_back({{"party", p.party},
@@ -665,19 +671,29 @@ std::string ManifestJson(const treaty::Spec& spec,
       {"exchanges", exchanges},
       {"witness_checks", witness_checks},
   };
+  if (!merged.empty()) {
+    m["warning"] = std::string(kWarning) + " " + kMergedWarning;
+    nlohmann::json by_name = nlohmann::json::object();
+    for (const MergedProvenance& p : merged) {
+      by_name[p.name] = nlohmann::json::parse(p.manifest_json);
+    }
+    m["merged"] = by_name;
+  }
   return m.dump(2) + "\n";
 }
 
 std::string ReadmeText(const treaty::Spec& spec,
                        const registry::PublishedTable& table,
-                       const SynthOptions& o, const SynthReport& r) {
+                       const SynthOptions& o, const SynthReport& r,
+                       const std::vector<MergedProvenance>& merged) {
   std::string s = fmt::format(
-      "# SYNTHETIC data: {} history made by detente synth\n\n{}\n\n"
+      "# SYNTHETIC data: {} history made by detente synth\n\n{}{}\n\n"
       "- treaty: `{}` (spec file `{}`)\n- seed: {}\n- source of the "
       "published figures: `{}` (SHA-256 of its figures: {})\n- parameters "
       "and type mixes: `manifest.json` (\"parameters\"); the model and its "
       "assumptions: docs/synth.md in the detente repository\n\n",
-      spec.short_name.empty() ? spec.id : spec.short_name, kWarning, spec.id,
+      spec.short_name.empty() ? spec.id : spec.short_name, kWarning,
+      merged.empty() ? "" : std::string(" ") + kMergedWarning, spec.id,
       BaseName(spec.source_file), o.seed, BaseName(table.file),
       FiguresDigest(table));
   s += "## Files\n\n";
@@ -706,6 +722,7 @@ std::string ReadmeText(const treaty::Spec& spec,
           f.target, f.produced, f.basis);
     }
   }
+  for (const MergedProvenance& p : merged) s += "\n" + p.readme;
   return s;
 }
 
@@ -887,6 +904,105 @@ Result<SynthHistory> BuildHistory(const treaty::Spec& spec,
   return out;
 }
 
+Result<std::map<std::string, size_t>> MergeNotifications(
+    const treaty::Spec& spec, const SynthOptions& opts,
+    const std::vector<ExtraNotifications>& extra, SynthHistory* history) {
+  std::map<std::string, const ExtraNotifications*> by_party;
+  for (const ExtraNotifications& e : extra) {
+    bool known = false;
+    for (const PartyHistory& h : history->parties) known |= h.party == e.party;
+    if (!known || !by_party.emplace(e.party, &e).second) {
+      return Status::InvalidArgument(fmt::format(
+          "merge: extra notifications for '{}', which is not a party of the "
+          "history or is listed twice",
+          e.party));
+    }
+  }
+  struct Entry {
+    Notification n;
+    Instant receipt;  // the receipt it had, or would have on its own
+  };
+  std::vector<PartyHistory> merged;
+  std::map<std::string, size_t> dropped;
+  for (const PartyHistory& h : history->parties) {
+    const auto it = by_party.find(h.party);
+    const ExtraNotifications* x = it == by_party.end() ? nullptr : it->second;
+    const std::optional<Instant> stop = x ? x->stops_sending : std::nullopt;
+    std::vector<Entry> entries;
+    size_t begin = 0;
+    for (const PartyHistory::Dispatch& d : h.dispatches) {
+      for (size_t i = begin; i < d.end; ++i) {
+        if (stop && h.notifications[i].sent_time > *stop) {
+          ++dropped[h.party];
+          continue;
+        }
+        entries.push_back({h.notifications[i], d.receipt});
+      }
+      begin = d.end;
+    }
+    if (x != nullptr) {
+      for (const Notification& n : x->notifications) {
+        if (n.sender != h.party || n.treaty != spec.id) {
+          return Status::InvalidArgument(fmt::format(
+              "merge: a {} notification from '{}' for treaty '{}' among {}'s",
+              n.type, n.sender, n.treaty, h.party));
+        }
+        if (stop && n.sent_time > *stop) {
+          return Status::FailedPrecondition(fmt::format(
+              "merge: {} {} sent {} after {} stopped sending ({})", h.party,
+              n.type, n.sent_time.ToString(), h.party, stop->ToString()));
+        }
+        entries.push_back(
+            {n, n.sent_time.AddSeconds(opts.receipt_delay_seconds)});
+      }
+    }
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) {
+                       return a.n.sent_time < b.n.sent_time;
+                     });
+    PartyHistory out;
+    out.party = h.party;
+    out.notifications.reserve(entries.size());
+    std::optional<Instant> open;  // the open dispatch's receipt
+    for (size_t i = 0; i < entries.size(); ++i) {
+      Entry& e = entries[i];
+      e.n.sequence = i + 1;
+      const auto context = [&] {
+        return fmt::format("merged {} notification {} ({}, sent {})", h.party,
+                           e.n.sequence, e.n.type, e.n.sent_time.ToString());
+      };
+      Status valid = notification::Validate(spec, e.n);
+      if (!valid.ok()) return valid.WithContext(context());
+      if (open && e.n.sent_time >= *open) {
+        out.dispatches.push_back({i, *open});
+        open.reset();
+      }
+      open = open ? std::max(*open, e.receipt) : e.receipt;
+      out.notifications.push_back(std::move(e.n));
+    }
+    if (open) out.dispatches.push_back({out.notifications.size(), *open});
+    begin = 0;
+    for (const PartyHistory::Dispatch& d : out.dispatches) {
+      for (size_t i = begin; i < d.end; ++i) {
+        const Notification& n = out.notifications[i];
+        DETENTE_ASSIGN_OR_RETURN(std::optional<Instant> due,
+                                 notification::DueBy(spec, n));
+        if (due && d.receipt > *due) {
+          return Status::FailedPrecondition(fmt::format(
+              "merge: {} notification {} ({}) would be received at {}, after "
+              "its deadline {}",
+              h.party, n.sequence, n.type, d.receipt.ToString(),
+              due->ToString()));
+        }
+      }
+      begin = d.end;
+    }
+    merged.push_back(std::move(out));
+  }
+  history->parties = std::move(merged);
+  return dropped;
+}
+
 Result<SynthReport> Synthesize(const treaty::Spec& spec,
                                const registry::PublishedTable& published,
                                const SynthOptions& opts) {
@@ -1007,10 +1123,12 @@ Result<SynthReport> WriteHistory(const treaty::Spec& spec,
     logs[p].log.reset();  // closes the database, folding its WAL in
   }
 
-  DETENTE_RETURN_IF_ERROR(WriteText(
-      path(report.manifest_file), ManifestJson(spec, published, opts, report)));
-  DETENTE_RETURN_IF_ERROR(WriteText(path(report.readme_file),
-                                    ReadmeText(spec, published, opts, report)));
+  DETENTE_RETURN_IF_ERROR(
+      WriteText(path(report.manifest_file),
+                ManifestJson(spec, published, opts, report, history.merged)));
+  DETENTE_RETURN_IF_ERROR(
+      WriteText(path(report.readme_file),
+                ReadmeText(spec, published, opts, report, history.merged)));
   return report;
 }
 

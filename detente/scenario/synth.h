@@ -204,9 +204,19 @@ struct PartyHistory {
   std::vector<Dispatch> dispatches;
 };
 
+// What a history's manifest and SYNTHETIC.md say about notifications merged
+// into it from outside the synthetic model (MergeNotifications): which
+// are sourced, which are illustrations.
+struct MergedProvenance {
+  std::string name;           // e.g. "new-start-bcc.toml"
+  std::string manifest_json;  // one JSON value: manifest "merged"[name]
+  std::string readme;         // Markdown, appended to SYNTHETIC.md
+};
+
 struct SynthHistory {
   std::vector<PartyHistory> parties;      // in spec party order
   std::vector<ExchangeReport> exchanges;  // by date, then spec party order
+  std::vector<MergedProvenance> merged;   // empty for a plain synth run
 };
 
 // The whole synthetic history in memory: validated (notification::Validate)
@@ -217,6 +227,35 @@ struct SynthHistory {
 Result<SynthHistory> BuildHistory(const treaty::Spec& spec,
                                   const registry::PublishedTable& published,
                                   const SynthOptions& opts);
+
+// Notifications of one party from outside the synthetic model (a
+// scenario's events, scenario/replay.h) to merge into a built history.
+struct ExtraNotifications {
+  std::string party;
+  // Sequence numbers are ignored (renumbered); sent_time must be set.
+  std::vector<notification::Notification> notifications;
+  // The party stops sending at this instant: its synthetic notifications
+  // sent after it are dropped, and an extra one sent after it is an error.
+  std::optional<Instant> stops_sending;
+};
+
+// Merges `extra` into `history` (what BuildHistory returned for the same
+// spec and options): each party's notifications, synthetic and extra, in
+// sent-time order (synthetic first at equal times), renumbered 1, 2, 3, ...
+// and each validated (notification::Validate). Dispatches are regrouped: a
+// notification joins the open dispatch when it is sent before that
+// dispatch's receipt, which becomes the latest receipt of its members (an
+// extra one's own receipt is sent + receipt_delay_seconds); so a history
+// without extras keeps its dispatches. Every receipt is at most the
+// deadline (notification::DueBy) of each notification it covers. Returns
+// the number of synthetic notifications dropped per party (stops_sending).
+// InvalidArgument naming the party, sequence and type of a notification
+// that does not validate or is not the spec's; FailedPrecondition for an
+// extra notification sent after its party stopped, or a receipt past a
+// deadline. On error `history` is unchanged.
+Result<std::map<std::string, size_t>> MergeNotifications(
+    const treaty::Spec& spec, const SynthOptions& opts,
+    const std::vector<ExtraNotifications>& extra, SynthHistory* history);
 
 struct PartyReport {
   std::string party;
