@@ -14,6 +14,7 @@
 #define DETENTE_CLI_COMMANDS_H_
 
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -179,6 +180,18 @@ struct SynthOptions {
 };
 int RunSynth(const CommonOptions& common, const SynthOptions& opts, Streams io);
 
+// detente replay: a scenario file (docs/scenarios.md) merged into the
+// SYNTHETIC history and written as both parties' logs.
+struct ReplayOptions {
+  std::string scenario;    // the scenario file; its [scenario] names the spec
+  std::string aggregates;  // default: data/public/<treaty>_aggregates.csv
+  uint64_t seed = 1;
+  std::string out_dir;
+  std::string until;  // the synthetic history stops after this exchange
+};
+int RunReplay(const CommonOptions& common, const ReplayOptions& opts,
+              Streams io);
+
 struct NotifyOptions {
   std::string treaty = "new-start";
   std::string db;           // the sender's log
@@ -197,6 +210,34 @@ struct FindingVerifyOptions {
 };
 int RunFindingVerify(const CommonOptions& common,
                      const FindingVerifyOptions& opts, Streams io);
+
+// detente bcc issues|sessions|agenda, detente dialogue: the commission and
+// the dialogue as the logs in regime.dir stand at `at`.
+struct CommissionViewOptions {
+  RegimeOptions regime;
+  std::string view;     // "issues", "sessions", "agenda" or "dialogue"
+  std::string at;       // default: now
+  std::string session;  // agenda (required), sessions (optional filter)
+};
+int RunBccView(const CommonOptions& common, const CommissionViewOptions& opts,
+               Streams io);
+
+// detente bcc raise|propose|accept|postpone|cancel|convene|conclude|record|
+// commissioner|withdraw, detente dialogue status|note|demarche|sever: one
+// signed notification on the party's log, refused (exit 1, nothing
+// appended) when the commission would refuse it.
+struct CommissionStepOptions {
+  RegimeOptions regime;
+  std::string verb;
+  std::string party;
+  std::string key;   // default: <dir>/<PARTY>.key
+  std::string time;  // event (and sent) time; default: now
+  std::map<std::string, std::string> fields;  // body fields by name
+  bool accept_dates = false;  // accept: the session's proposed dates
+  std::string body_file;      // JSON object of further body fields
+};
+int RunCommissionStep(const CommonOptions& common,
+                      const CommissionStepOptions& opts, Streams io);
 
 }  // namespace detente::cli
 

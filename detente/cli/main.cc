@@ -1,8 +1,14 @@
 // The detente executable: parses the command line with CLI11 and dispatches
 // to the Run* functions of commands.h.
 #include <CLI/CLI.hpp>
+#include <deque>
+#include <initializer_list>
 #include <iostream>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "detente/cli/commands.h"
 
@@ -21,6 +27,80 @@ void AddFormatFlags(CLI::App* cmd, CommonOptions* common, bool csv) {
         "--csv", [common] { common->format = OutputFormat::kCsv; },
         "CSV on stdout");
   }
+}
+
+// Storage for the commission step commands: each subcommand writes its
+// options here while parsing (addresses must stay put: a deque).
+struct StepCommand {
+  detente::cli::CommissionStepOptions opts;
+  std::map<std::string, std::string> raw;  // flag -> text
+  std::vector<std::string> sets;           // --set name=value
+};
+
+struct FieldFlag {
+  const char* flag;   // without "--"
+  const char* field;  // body field
+  const char* help;
+};
+
+// bcc <verb> / dialogue <verb>: one signed notification.
+void AddStep(CLI::App* parent, std::deque<StepCommand>& steps,
+             CommonOptions& common, detente::cli::Streams& io, int& rc,
+             const char* verb, const char* help,
+             std::initializer_list<FieldFlag> flags,
+             std::initializer_list<FieldFlag> bool_flags = {}) {
+  StepCommand& sc = steps.emplace_back();
+  sc.opts.verb = verb;
+  CLI::App* cmd = parent->add_subcommand(verb, help);
+  cmd->add_option("--treaty", sc.opts.regime.treaty, "Spec id or path")
+      ->default_val("new-start");
+  cmd->add_option("--dir", sc.opts.regime.dir,
+                  "Directory with the parties' logs and keys")
+      ->required();
+  cmd->add_option("--party", sc.opts.party, "The sending party")->required();
+  cmd->add_option("--key", sc.opts.key,
+                  "The party's key file (default: <dir>/<PARTY>.key)");
+  cmd->add_option("--time", sc.opts.time,
+                  "Event time, YYYY-MM-DDTHH:MM:SSZ (default: now)");
+  std::vector<std::pair<std::string, std::string>> opts;
+  for (const FieldFlag& f : flags) {
+    cmd->add_option(std::string("--") + f.flag, sc.raw[f.field], f.help);
+    opts.emplace_back(std::string("--") + f.flag, f.field);
+  }
+  std::vector<std::pair<std::string, std::string>> bools;
+  for (const FieldFlag& f : bool_flags) {
+    cmd->add_flag(std::string("--") + f.flag, f.help);
+    bools.emplace_back(std::string("--") + f.flag, f.field);
+  }
+  if (std::string_view(verb) == "accept") {
+    cmd->add_flag("--dates", sc.opts.accept_dates,
+                  "Accept the session's proposed dates (instead of its "
+                  "agenda)");
+  }
+  cmd->add_option("--set", sc.sets,
+                  "Any body field as name=value (repeatable; @FILE reads a "
+                  "file)");
+  cmd->add_option("--body", sc.opts.body_file,
+                  "A JSON object of further body fields");
+  AddFormatFlags(cmd, &common, false);
+  cmd->callback([&sc, &common, &io, &rc, cmd, opts, bools] {
+    for (const auto& [flag, field] : opts) {
+      if (cmd->count(flag) > 0) sc.opts.fields[field] = sc.raw[field];
+    }
+    for (const auto& [flag, field] : bools) {
+      if (cmd->count(flag) > 0) sc.opts.fields[field] = "true";
+    }
+    for (const std::string& kv : sc.sets) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        io.err << "detente: --set " << kv << ": expected name=value\n";
+        rc = detente::cli::kExitUsage;
+        return;
+      }
+      sc.opts.fields[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    rc = detente::cli::RunCommissionStep(common, sc.opts, io);
+  });
 }
 
 }  // namespace
@@ -315,6 +395,25 @@ int main(int argc, char** argv) {
   AddFormatFlags(synth, &common, false);
   synth->callback([&] { rc = detente::cli::RunSynth(common, synth_opts, io); });
 
+  detente::cli::ReplayOptions replay_opts;
+  CLI::App* replay = app.add_subcommand(
+      "replay",
+      "Merge a scenario (the record as it happened) into the SYNTHETIC "
+      "history and write both logs");
+  replay->add_option("SCENARIO", replay_opts.scenario, "Scenario file (TOML)")
+      ->required();
+  replay->add_option("--aggregates", replay_opts.aggregates,
+                     "Published aggregates CSV");
+  replay->add_option("--seed", replay_opts.seed,
+                     "Seed; same seed, same bytes");
+  replay->add_option("--out", replay_opts.out_dir, "Output directory")
+      ->required();
+  replay->add_option("--until", replay_opts.until,
+                     "Stop the synthetic history after this date");
+  AddFormatFlags(replay, &common, false);
+  replay->callback(
+      [&] { rc = detente::cli::RunReplay(common, replay_opts, io); });
+
   detente::cli::NotifyOptions notify_opts;
   CLI::App* notify = app.add_subcommand(
       "notify",
@@ -339,6 +438,135 @@ int main(int argc, char** argv) {
   AddFormatFlags(notify, &common, false);
   notify->callback(
       [&] { rc = detente::cli::RunNotify(common, notify_opts, io); });
+
+  // bcc and dialogue: the commission as folds of the logs, and its steps.
+  std::deque<StepCommand> steps;
+  std::deque<detente::cli::CommissionViewOptions> views;
+  auto add_view = [&](CLI::App* parent, const char* name, const char* help,
+                      const char* view) {
+    detente::cli::CommissionViewOptions& v = views.emplace_back();
+    v.view = view;
+    CLI::App* cmd = parent->add_subcommand(name, help);
+    cmd->add_option("--treaty", v.regime.treaty, "Spec id or path")
+        ->default_val("new-start");
+    cmd->add_option("--dir", v.regime.dir,
+                    "Directory with the parties' logs and keys")
+        ->required();
+    cmd->add_option("--at", v.at, "As the logs stand at this date or instant");
+    cmd->add_option("--session", v.session,
+                    std::string_view(view) == "agenda"
+                        ? "The session (required)"
+                        : "Only this session");
+    AddFormatFlags(cmd, &common, false);
+    cmd->callback([&v, &common, &io, &rc] {
+      rc = detente::cli::RunBccView(common, v, io);
+    });
+  };
+  CLI::App* bcc = app.add_subcommand(
+      "bcc",
+      "The Bilateral Consultative Commission: issues, agendas, sessions and "
+      "outcomes on the parties' logs");
+  bcc->require_subcommand(1);
+  add_view(bcc, "issues", "Issues raised, with their status", "issues");
+  add_view(bcc, "sessions", "Sessions: dates, status, agenda, postponements",
+           "sessions");
+  add_view(bcc, "agenda",
+           "One session's agenda: every version, who accepted what", "agenda");
+  const FieldFlag session{"session", "session", "Session id"};
+  AddStep(bcc, steps, common, io, rc, "raise", "Raise an issue",
+          {{"issue", "issue", "Issue id"},
+           {"title", "title", "Title"},
+           {"text", "text", "Text (@FILE reads a file)"},
+           {"finding", "finding", "A compliance finding's id"}},
+          {{"confidential", "confidential", "Mark the issue confidential"}});
+  AddStep(bcc, steps, common, io, rc, "withdraw", "Withdraw an issue raised",
+          {{"issue", "issue", "Issue id"}, {"reason", "reason", "Reason"}});
+  AddStep(bcc, steps, common, io, rc, "propose",
+          "Propose session dates (--start --end --venue) or an agenda "
+          "(--issues)",
+          {session,
+           {"start", "start", "First day, YYYY-MM-DD"},
+           {"end", "end", "Last day, YYYY-MM-DD"},
+           {"venue", "venue", "Venue"},
+           {"issues", "issues", "Agenda: issue ids, comma-separated"}});
+  AddStep(bcc, steps, common, io, rc, "accept",
+          "Accept a session's current agenda (default) or its dates (--dates)",
+          {session,
+           {"agenda", "agenda",
+            "The agenda version's hash (default: the current one)"}});
+  AddStep(bcc, steps, common, io, rc, "postpone",
+          "Postpone a session (postponed, not cancelled)",
+          {session, {"reason", "reason", "Reason (optional)"}},
+          {{"new-dates", "new_dates_to_follow", "New dates will follow"}});
+  AddStep(bcc, steps, common, io, rc, "cancel",
+          "Ask to cancel a session (cancelled when every party asks)",
+          {session, {"reason", "reason", "Reason"}});
+  AddStep(bcc, steps, common, io, rc, "convene",
+          "Convene a scheduled session: refused without an agreed agenda",
+          {session});
+  AddStep(bcc, steps, common, io, rc, "conclude", "Conclude a session",
+          {session});
+  AddStep(bcc, steps, common, io, rc, "record",
+          "Record an outcome (Agreement or Decision) signed by every "
+          "Commissioner",
+          {session,
+           {"kind", "kind", "agreement or decision"},
+           {"number", "number", "Its number"},
+           {"title", "title", "Title"},
+           {"signed", "signed", "Date signed, YYYY-MM-DD"},
+           {"text", "text", "Text (@FILE reads a file)"},
+           {"issues", "issues", "Issues it resolves, comma-separated"},
+           {"signatures", "signatures",
+            "The Commissioners' signature lines (@FILE reads a file)"}},
+          {{"confidential", "confidential", "Mark the record confidential"}});
+  AddStep(bcc, steps, common, io, rc, "commissioner",
+          "Appoint the party's Commissioner and the key that signs outcomes",
+          {{"name", "commissioner", "The Commissioner's name"},
+           {"commissioner-key", "key", "The Commissioner's verifier key"}});
+
+  detente::cli::CommissionViewOptions& dialogue_view = views.emplace_back();
+  dialogue_view.view = "dialogue";
+  CLI::App* dialogue = app.add_subcommand(
+      "dialogue",
+      "The strategic stability dialogue: its status and history, and the "
+      "diplomatic channel");
+  dialogue
+      ->add_option("--treaty", dialogue_view.regime.treaty, "Spec id or path")
+      ->default_val("new-start");
+  dialogue->add_option("--dir", dialogue_view.regime.dir,
+                       "Directory with the parties' logs and keys");
+  dialogue->add_option("--at", dialogue_view.at,
+                       "As the logs stand at this date or instant");
+  AddFormatFlags(dialogue, &common, false);
+  dialogue->require_subcommand(0, 1);
+  AddStep(dialogue, steps, common, io, rc, "status",
+          "Change the dialogue's status: active, paused, resumed, terminated",
+          {{"dialogue", "dialogue", "Dialogue id"},
+           {"status", "status", "active, paused, resumed or terminated"},
+           {"reason", "reason", "Reason"}});
+  AddStep(dialogue, steps, common, io, rc, "note", "Send a diplomatic note",
+          {{"subject", "subject", "Subject"},
+           {"text", "text", "Text (@FILE reads a file)"},
+           {"to", "to", "Addressee party (default: every other)"},
+           {"level", "level", "Level"},
+           {"reply-to", "reply_to", "The note replied to"}});
+  AddStep(dialogue, steps, common, io, rc, "demarche", "Deliver a demarche",
+          {{"to", "to", "Addressee party"},
+           {"level", "level", "Level"},
+           {"subject", "subject", "Subject"},
+           {"text", "text", "Text (@FILE reads a file)"}});
+  AddStep(dialogue, steps, common, io, rc, "sever",
+          "Sever relations with a party (final)",
+          {{"to", "to", "The other party"}, {"text", "text", "Text"}});
+  dialogue->callback([&] {
+    if (!dialogue->get_subcommands().empty()) return;
+    if (dialogue_view.regime.dir.empty()) {
+      std::cerr << "detente: dialogue: --dir is required\n";
+      rc = detente::cli::kExitUsage;
+      return;
+    }
+    rc = detente::cli::RunBccView(common, dialogue_view, io);
+  });
 
   CLI::App* finding = app.add_subcommand("finding", "One finding");
   finding->require_subcommand(1);

@@ -11,6 +11,7 @@
 #include "detente/base/csv.h"
 #include "detente/cli/cli_util.h"
 #include "detente/cli/commands.h"
+#include "detente/cli/regime_io.h"
 #include "detente/crypto/keys.h"
 #include "detente/ledger/log_store.h"
 #include "detente/notification/notification.h"
@@ -110,62 +111,28 @@ int RunNotify(const CommonOptions& common, const NotifyOptions& opts,
     if (!sent.ok()) return Fail(io, sent.status().WithContext("sent_time"));
     n.sent_time = *sent;
   } else {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    n.sent_time = Instant::FromUnixSeconds(now.count());
+    n.sent_time = NowInstant();
   }
   Result<Value> body =
       ToValue(j.contains("body") ? j["body"] : json::object(), "body");
   if (!body.ok()) return Fail(io, body.status());
   n.body = std::move(body).value();
 
-  Result<std::unique_ptr<ledger::LogStore>> log =
-      ledger::LogStore::Open(opts.db);
-  if (!log.ok()) return Fail(io, log.status());
-  Result<crypto::SignerKey> key = crypto::ReadSignerKeyFile(opts.key);
-  if (!key.ok()) return Fail(io, key.status());
-  if (key->verifier().ToString() != (*log)->verifier_key()) {
-    return Fail(io, Status::PermissionDenied(fmt::format(
-                        "{} is not the key of log {}", opts.key, opts.db)));
-  }
-  // The sender's last sequence number, from the last entry of its log.
-  uint64_t last = 0;
-  if ((*log)->size() > 0) {
-    Result<std::string> entry = (*log)->Entry((*log)->size() - 1);
-    if (!entry.ok()) return Fail(io, entry.status());
-    Result<notification::SignedNotification> sn =
-        notification::ParseEntry(*entry);
-    if (sn.ok()) last = sn->notification.sequence;
-  }
-  n.sequence = opts.has_sequence ? opts.sequence : last + 1;
-  if (n.sequence <= last) {
-    return Fail(io, Status::FailedPrecondition(fmt::format(
-                        "sequence {} replays an old number (the last sent is "
-                        "{}); nothing appended",
-                        n.sequence, last)));
-  }
-  if (n.sequence > last + 1 && !opts.allow_gap) {
-    return Fail(io, Status::FailedPrecondition(fmt::format(
-                        "sequence {} skips {} (the last sent is {}); nothing "
-                        "appended",
-                        n.sequence, n.sequence - last - 1, last)));
-  }
-  if (Status v = notification::Validate(*spec, n); !v.ok()) {
-    return Fail(io, Status::InvalidArgument(fmt::format(
-                        "{}: {}; nothing appended", opts.input, v.message())));
-  }
-  std::string entry = notification::Sign(n, *key).Entry();
-  Result<uint64_t> index = (*log)->Append(entry);
-  if (!index.ok()) return Fail(io, index.status());
+  AppendOptions append;
+  if (opts.has_sequence) append.sequence = opts.sequence;
+  append.allow_gap = opts.allow_gap;
+  Result<Appended> done =
+      AppendNotification(*spec, opts.db, opts.key, n, append, opts.input);
+  if (!done.ok()) return Fail(io, done.status());
   if (common.format == OutputFormat::kJson) {
-    io.out << json{{"index", *index},
-                   {"sequence", n.sequence},
+    io.out << json{{"index", done->index},
+                   {"sequence", done->sequence},
                    {"type", n.type}}
                   .dump(2)
            << "\n";
   } else {
     io.out << fmt::format("appended {} (sequence {}) at index {}\n", n.type,
-                          n.sequence, *index);
+                          done->sequence, done->index);
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include "detente/base/csv.h"
 #include "detente/cli/cli_util.h"
 #include "detente/cli/commands.h"
+#include "detente/cli/regime_io.h"
 #include "detente/cli/table.h"
 #include "detente/compliance/checker.h"
 #include "detente/compliance/verify.h"
@@ -28,62 +29,6 @@ int Fail(Streams io, const Status& s, int code = kExitInput) {
   return code;
 }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
-  return s;
-}
-
-// The parties' open logs and keys.
-struct OpenRegime {
-  std::vector<std::unique_ptr<ledger::LogStore>> logs;
-  std::vector<compliance::PartyLogInput> inputs;
-};
-
-Result<OpenRegime> Open(const treaty::Spec& spec, const std::string& dir) {
-  if (dir.empty()) {
-    return Status::InvalidArgument("--dir is required: the parties' logs");
-  }
-  OpenRegime r;
-  for (const treaty::Party& p : spec.parties) {
-    // <CODE>.db as `detente synth` writes it, or <code>.db.
-    std::string base = (std::filesystem::path(dir) / p.code).string();
-    if (!std::filesystem::exists(base + ".db")) {
-      base = (std::filesystem::path(dir) / Lower(p.code)).string();
-    }
-    if (!std::filesystem::exists(base + ".db")) continue;
-    DETENTE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LogStore> log,
-                             ledger::LogStore::Open(base + ".db"));
-    DETENTE_ASSIGN_OR_RETURN(std::string vtext, ReadFile(base + ".key.vkey"));
-    while (!vtext.empty() && (vtext.back() == '\n' || vtext.back() == '\r')) {
-      vtext.pop_back();
-    }
-    Result<crypto::VerifierKey> key = crypto::VerifierKey::Parse(vtext);
-    if (!key.ok()) return key.status().WithContext(base + ".key.vkey");
-    r.inputs.push_back({p.code, log.get(), *key});
-    r.logs.push_back(std::move(log));
-  }
-  if (r.inputs.empty()) {
-    return Status::NotFound(fmt::format(
-        "{}: no party logs (expected files like {}.db and {}.key.vkey)", dir,
-        spec.parties.front().code, spec.parties.front().code));
-  }
-  return r;
-}
-
-Result<Instant> WhenOrNow(const std::string& text) {
-  if (text.empty()) {
-    return Instant::StartOf(TodayGmt()).AddDays(1).AddSeconds(-1);
-  }
-  if (text.size() == 10) {
-    // A date means its end: everything that happened that day.
-    DETENTE_ASSIGN_OR_RETURN(Date d, Date::Parse(text));
-    return Instant::StartOf(d).AddDays(1).AddSeconds(-1);
-  }
-  return Instant::Parse(text);
-}
-
 }  // namespace
 
 int RunState(const CommonOptions& common, const StateOptions& opts,
@@ -93,18 +38,13 @@ int RunState(const CommonOptions& common, const StateOptions& opts,
   if (!spec) return kExitInput;
   Result<Instant> at = WhenOrNow(opts.at);
   if (!at.ok()) return Fail(io, at.status().WithContext("--at"), kExitUsage);
-  Result<OpenRegime> regime = Open(*spec, opts.regime.dir);
+  Result<OpenRegime> regime = OpenRegimeDir(*spec, opts.regime.dir);
   if (!regime.ok()) return Fail(io, regime.status());
-  std::vector<regime::LoggedNotification> all;
   size_t irregular = 0;
-  for (const auto& in : regime->inputs) {
-    Result<regime::PartyLog> pl =
-        regime::ReadPartyLog(*in.log, *spec, in.party, in.key);
-    if (!pl.ok()) return Fail(io, pl.status());
-    irregular += pl->irregularities.size();
-    for (auto& n : pl->notifications) all.push_back(std::move(n));
-  }
-  regime::Fold fold(*spec, std::move(all));
+  Result<std::vector<regime::LoggedNotification>> all =
+      ReadNotifications(*spec, *regime, &irregular);
+  if (!all.ok()) return Fail(io, all.status());
+  regime::Fold fold(*spec, std::move(all).value());
   Result<regime::State> state = fold.StateAt(*at);
   if (!state.ok()) return Fail(io, state.status());
   Result<std::vector<registry::Aggregate>> aggs =
@@ -214,7 +154,7 @@ int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
   Result<Instant> until = WhenOrNow(opts.until);
   if (!until.ok())
     return Fail(io, until.status().WithContext("--until"), kExitUsage);
-  Result<OpenRegime> regime = Open(*spec, opts.regime.dir);
+  Result<OpenRegime> regime = OpenRegimeDir(*spec, opts.regime.dir);
   if (!regime.ok()) return Fail(io, regime.status());
   Result<compliance::ComplianceResult> result =
       compliance::Check(*spec, regime->inputs, {*until});
