@@ -1,0 +1,801 @@
+// The regime fold and the compliance pass over a SYNTHETIC 10,000,000-
+// notification New START-shaped history (issue 4, section 7), each figure
+// beside its reference measured in the same run (bench/README.md):
+//
+//   BM_Fold            notifications folded per second (pass 2 of
+//                      regime::LogFold: read, leaf-hash check, decode,
+//                      apply, aggregates read after every step)
+//   BM_Fold_Reference  the same entries read, checked and decoded, not
+//                      folded
+//   BM_CompliancePass  compliance::Check over both logs, end to end, in a
+//                      child process: wall time and the child's peak RSS;
+//                      its reference is the decoding rate again (the same
+//                      measurement, reported under both names)
+//   BM_VerifyEntries   per-entry Ed25519 signature checks
+//                      (notification::VerifySignature), which the
+//                      benchmarked pass leaves to the signed checkpoint;
+//                      reference: raw libsodium verifies of the same bytes
+//
+// The history is generated once (deterministic seed) into
+// DETENTE_BENCH_CACHE_DIR/regime-SYNTHETIC-.../ as two real SQLite logs
+// (us.db, ru.db) of entries signed with real Ed25519 keys derived from fixed
+// seeds, each log with a signed checkpoint over all of it; later runs reuse
+// it. SYNTHETIC.txt in that directory says what it contains.
+#include <benchmark/benchmark.h>
+#include <sodium.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <queue>
+#include <random>
+#include <thread>
+
+#include "bench/ratio_reporter.h"
+#include "detente/compliance/checker.h"
+#include "detente/crypto/keys.h"
+#include "detente/ledger/checkpoint.h"
+#include "detente/ledger/log_store.h"
+#include "detente/notification/notification.h"
+#include "detente/regime/log_fold.h"
+#include "detente/treaty/loader.h"
+#include "fmt/format.h"
+
+namespace detente {
+namespace {
+
+namespace fs = std::filesystem;
+using notification::Notification;
+using notification::Value;
+
+// Both parties together. A smaller history (-DDETENTE_REGIME_BENCH_SIZE=N)
+// is for trying the generator out; figures are quoted at 10,000,000.
+#ifndef DETENTE_REGIME_BENCH_SIZE
+#define DETENTE_REGIME_BENCH_SIZE 10'000'000
+#endif
+constexpr uint64_t kNotifications = DETENTE_REGIME_BENCH_SIZE;
+constexpr uint64_t kPerParty = kNotifications / 2;
+constexpr uint64_t kSeed = 20110205;
+// Bump when the generator changes, so that an old history is not reused.
+constexpr int kGeneratorVersion = 1;
+constexpr size_t kAppendBatch = 32768;
+constexpr uint64_t kVerifySample = std::min<uint64_t>(100'000, kPerParty);
+
+const treaty::Spec& Spec() {
+  static const treaty::Spec s = *treaty::LoadSpecFile(
+      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
+  return s;
+}
+
+struct PartyInfo {
+  const char* code;
+  const char* origin;
+  uint8_t seed_byte;
+};
+constexpr PartyInfo kParties[] = {
+    {"US", "us.synthetic.bench/nst", 0x51},
+    {"RU", "ru.synthetic.bench/nst", 0x52},
+};
+
+crypto::SignerKey PartyKey(const PartyInfo& p) {
+  crypto::Ed25519Seed seed{};
+  seed.fill(p.seed_byte);
+  return crypto::SignerKey::FromSeed(p.origin, crypto::KeyType::kEd25519, seed)
+      .value();
+}
+
+fs::path HistoryDir() {
+  return fs::path(DETENTE_BENCH_CACHE_DIR) /
+         fmt::format("regime-SYNTHETIC-v{}-{}-notifications-seed{}",
+                     kGeneratorVersion, kNotifications, kSeed);
+}
+fs::path LogPath(const PartyInfo& p) {
+  return HistoryDir() /
+         fmt::format("{}.db", p.code == std::string("US") ? "us" : "ru");
+}
+
+double PeakRssMiB() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // KiB
+}
+
+// ---------------------------------------------------------------------------
+// The SYNTHETIC history of one party.
+//
+// A New START-shaped force of 1,480 items (450 ICBMs, 450 ICBM launchers,
+// 240 SLBMs, 280 SLBM launchers, 60 heavy bombers), declared on
+// 2011-02-05 and then changed, one notification every ~95 s of event time
+// until 2026-02-01: missiles deployed and withdrawn, reentry vehicles
+// changed, items moved between facilities, items eliminated and new ones
+// declared, diplomatic notes, and the six-monthly database update as of
+// every period end (its event time the period end, sent 20 days later, so
+// that each log is not in event-time order). The generator keeps the
+// three central limits met at every step and every notification within its
+// deadline, except one status change per party sent ten days late: the
+// pass finds exactly two late-notification findings.
+enum Cat { kIcbm, kIcbmLauncher, kSlbm, kSlbmLauncher, kBomber, kCats };
+constexpr const char* kCatNames[] = {"icbm", "icbm_launcher", "slbm",
+                                     "slbm_launcher", "heavy_bomber"};
+constexpr const char* kTypes[] = {"SYN-ICBM", "SYN-ICBM-L", "SYN-SLBM",
+                                  "SYN-SLBM-L", "SYN-HB"};
+constexpr int kMaxWarheads[] = {3, 0, 8, 0, 0};
+
+struct ModelItem {
+  std::string id;
+  Cat cat;
+  bool deployed;
+  int facility;
+  int64_t warheads;
+};
+
+class PartyGenerator {
+ public:
+  PartyGenerator(const PartyInfo& party, uint64_t seed)
+      : party_(party), rng_(seed) {}
+
+  // Calls emit(n) for every notification, in the order the party sends
+  // them (the log order); sequence numbers are assigned here.
+  Status Run(const std::function<Status(Notification&&)>& emit) {
+    emit_ = &emit;
+    const Instant start = *Instant::Parse("2011-02-05T00:00:00Z");
+    const Instant stop = *Instant::Parse("2026-02-01T00:00:00Z");
+    for (int c = 0; c < kCats; ++c) {
+      if (kMaxWarheads[c] > 0) {
+        Queue(Make("NST-TYPE-NEW", start, start,
+                   {{"type", Value::Str(kTypes[c])},
+                    {"category", Value::Str(kCatNames[c])},
+                    {"max_warheads", Value::Int(kMaxWarheads[c])}}));
+      }
+    }
+    InitialForce();
+    Queue(Declaration("NST-DB-INIT", start, start));
+    const uint64_t fixed = kPerParty - 1 - NumTypes() - NumUpdates();
+    const double step =
+        static_cast<double>(stop.unix_seconds() - start.unix_seconds()) /
+        static_cast<double>(fixed + 1);
+    int period = 0;
+    Instant next_update = PeriodEnd(period);
+    for (uint64_t k = 1; k <= fixed; ++k) {
+      Instant t =
+          start.AddSeconds(static_cast<int64_t>(step * static_cast<double>(k)));
+      while (next_update <= t) {
+        Queue(
+            Declaration("NST-DB-UPDATE", next_update, next_update.AddDays(20)));
+        next_update = PeriodEnd(++period);
+      }
+      DETENTE_RETURN_IF_ERROR(Flush(t));
+      Queue(Step(t, k == fixed / 2));
+    }
+    if (next_update < stop) {
+      return Status::Internal("the history ends before its last update");
+    }
+    return Flush(stop.AddDays(365));
+  }
+
+  static int NumTypes() {
+    int n = 0;
+    for (int c = 0; c < kCats; ++c) n += kMaxWarheads[c] > 0 ? 1 : 0;
+    return n;
+  }
+  // Period ends (as_of) from 2011-09-01 to 2025-09-01.
+  static int NumUpdates() {
+    int n = 0;
+    while (PeriodEnd(n) < *Instant::Parse("2026-02-05T00:00:00Z")) ++n;
+    return n;
+  }
+
+ private:
+  static Instant PeriodEnd(int k) {
+    const auto& x = *Spec().data_exchange;
+    return Instant::StartOf(
+        NthPeriod(x.first_period_start, x.period_months, k).range.end);
+  }
+
+  Notification Make(std::string type, Instant event, Instant sent,
+                    Value::Map body) {
+    Notification n;
+    n.treaty = Spec().id;
+    n.sender = party_.code;
+    n.type = std::move(type);
+    n.event_time = event;
+    n.sent_time = sent;
+    n.body = Value::OfMap(std::move(body));
+    return n;
+  }
+
+  void Queue(Notification n) {
+    heap_.push({n.sent_time.unix_seconds(), counter_++, std::move(n)});
+  }
+
+  // Sends everything whose sent time is before `t`.
+  Status Flush(Instant t) {
+    while (!heap_.empty() && heap_.top().sent < t.unix_seconds()) {
+      Notification n = std::move(const_cast<Pending&>(heap_.top()).n);
+      heap_.pop();
+      n.sequence = ++sequence_;
+      DETENTE_RETURN_IF_ERROR((*emit_)(std::move(n)));
+    }
+    return Status::Ok();
+  }
+
+  void Add(Cat c, bool deployed, int64_t warheads) {
+    ModelItem it{fmt::format("{}-{}-{:07}", party_.code, kTypes[c], next_id_++),
+                 c, deployed, static_cast<int>(rng_() % 6), warheads};
+    Count(it, +1);
+    live_.push_back(std::move(it));
+  }
+
+  void InitialForce() {
+    for (int i = 0; i < 450; ++i) Add(kIcbm, i < 400, 1);
+    for (int i = 0; i < 450; ++i) Add(kIcbmLauncher, i < 400, 0);
+    for (int i = 0; i < 240; ++i) Add(kSlbm, i < 220, 4);
+    for (int i = 0; i < 280; ++i) Add(kSlbmLauncher, i < 220, 0);
+    for (int i = 0; i < 60; ++i) Add(kBomber, i < 50, 0);
+  }
+
+  // The three central limits, counted independently of registry/.
+  void Count(const ModelItem& it, int sign) {
+    const bool missile = it.cat == kIcbm || it.cat == kSlbm;
+    if (it.deployed && (missile || it.cat == kBomber)) {
+      delivery_ += sign;
+      warheads_ += sign * (missile ? it.warheads : 1);
+    }
+    if (!missile) launchers_ += sign;
+  }
+  bool WithinLimits() const {
+    return delivery_ <= 700 && warheads_ <= 1550 && launchers_ <= 800;
+  }
+
+  Value ItemRecord(const ModelItem& it) const {
+    Value::Map m = {{"id", Value::Str(it.id)},
+                    {"party", Value::Str(party_.code)},
+                    {"category", Value::Str(kCatNames[it.cat])},
+                    {"status", Value::Str(StatusOf(it))},
+                    {"type", Value::Str(kTypes[it.cat])},
+                    {"facility", Value::Str(Facility(it.facility))}};
+    if (kMaxWarheads[it.cat] > 0) m["warheads"] = Value::Int(it.warheads);
+    return Value::OfMap(std::move(m));
+  }
+  static const char* StatusOf(const ModelItem& it) {
+    return it.deployed ? "deployed" : "non_deployed";
+  }
+  std::string Facility(int f) const {
+    return fmt::format("{} SYNTHETIC base {}", party_.code, f);
+  }
+
+  Notification Declaration(const char* type, Instant event, Instant sent) {
+    Value::List items;
+    items.reserve(live_.size());
+    for (const ModelItem& it : live_) items.push_back(ItemRecord(it));
+    Value::Map totals = {
+        {"deployed_delivery_vehicles", Value::Int(delivery_)},
+        {"deployed_warheads", Value::Int(warheads_)},
+        {"deployed_and_nondeployed_launchers", Value::Int(launchers_)}};
+    return Make(type, event, sent,
+                {{"as_of", Value::Str(event.date().ToString())},
+                 {"items", Value::OfList(std::move(items))},
+                 {"totals", Value::OfMap(std::move(totals))}});
+  }
+
+  // One change at event time t, sent within two days (ten days when
+  // `late`).
+  Notification Step(Instant t, bool late) {
+    const Instant sent =
+        t.AddSeconds(late ? 10 * 86400 : static_cast<int64_t>(rng_() % 172800));
+    const std::string occurred = t.date().ToString();
+    for (;;) {
+      ModelItem& it = live_[rng_() % live_.size()];
+      const bool missile = it.cat == kIcbm || it.cat == kSlbm;
+      const uint64_t roll = rng_() % 100;
+      if (roll < 30 || late) {
+        // Deploy or withdraw, when the limits allow it.
+        if (it.cat == kBomber || missile) {
+          Count(it, -1);
+          it.deployed = !it.deployed;
+          Count(it, +1);
+          if (!WithinLimits()) {
+            Count(it, -1);
+            it.deployed = !it.deployed;
+            Count(it, +1);
+            continue;
+          }
+          return Make("NST-STATUS-CHANGE", t, sent,
+                      {{"item", Value::Str(it.id)},
+                       {"category", Value::Str(kCatNames[it.cat])},
+                       {"from_status",
+                        Value::Str(it.deployed ? "non_deployed" : "deployed")},
+                       {"to_status", Value::Str(StatusOf(it))},
+                       {"occurred", Value::Str(occurred)}});
+        }
+      } else if (roll < 50) {
+        if (missile && it.deployed) {
+          const int64_t from = it.warheads;
+          const int64_t to = from <= 1 ? from + 1
+                             : from >= kMaxWarheads[it.cat]
+                                 ? from - 1
+                                 : from + (rng_() % 2 ? 1 : -1);
+          if (warheads_ + (to - from) > 1550) continue;
+          Count(it, -1);
+          it.warheads = to;
+          Count(it, +1);
+          return Make("NST-RV-CHANGE", t, sent,
+                      {{"item", Value::Str(it.id)},
+                       {"category", Value::Str(kCatNames[it.cat])},
+                       {"from_warheads", Value::Int(from)},
+                       {"to_warheads", Value::Int(to)},
+                       {"occurred", Value::Str(occurred)}});
+        }
+      } else if (roll < 75) {
+        const int from = it.facility;
+        it.facility = (from + 1 + static_cast<int>(rng_() % 5)) % 6;
+        return Make("NST-ITEM-MOVE", t, sent,
+                    {{"item", Value::Str(it.id)},
+                     {"category", Value::Str(kCatNames[it.cat])},
+                     {"from_facility", Value::Str(Facility(from))},
+                     {"to_facility", Value::Str(Facility(it.facility))},
+                     {"departed", Value::Str(t.ToString())}});
+      } else if (roll < 80) {
+        // Eliminate a non-deployed item; a new one replaces it later.
+        if (!it.deployed) {
+          Notification n =
+              Make("NST-ITEM-ELIM", t, sent,
+                   {{"item", Value::Str(it.id)},
+                    {"category", Value::Str(kCatNames[it.cat])},
+                    {"facility", Value::Str(Facility(it.facility))},
+                    {"completed", Value::Str(occurred)}});
+          Count(it, -1);
+          replace_.push_back(it.cat);
+          it = std::move(live_.back());
+          live_.pop_back();
+          return n;
+        }
+      } else if (roll < 85) {
+        if (!replace_.empty()) {
+          const Cat c = replace_.front();
+          replace_.pop_front();
+          Add(c, false, kMaxWarheads[c] > 0 ? 1 : 0);
+          const ModelItem& fresh = live_.back();
+          Value::Map body = {
+              {"item", Value::Str(fresh.id)},
+              {"category", Value::Str(kCatNames[c])},
+              {"type", Value::Str(kTypes[c])},
+              {"status", Value::Str("non_deployed")},
+              {"facility", Value::Str(Facility(fresh.facility))}};
+          if (kMaxWarheads[c] > 0) body["warheads"] = Value::Int(1);
+          return Make("NST-ITEM-NEW", t, sent, std::move(body));
+        }
+      } else {
+        return Make("NST-DIP-NOTE", t, sent,
+                    {{"subject", Value::Str("SYNTHETIC routine note")},
+                     {"text", Value::Str(fmt::format("note {}", counter_))}});
+      }
+    }
+  }
+
+  struct Pending {
+    int64_t sent;
+    uint64_t order;
+    Notification n;
+    bool operator<(const Pending& o) const {
+      // std::priority_queue is a max-heap: earliest sent on top.
+      return sent != o.sent ? sent > o.sent : order > o.order;
+    }
+  };
+
+  const PartyInfo& party_;
+  std::mt19937_64 rng_;
+  const std::function<Status(Notification&&)>* emit_ = nullptr;
+  std::priority_queue<Pending> heap_;
+  uint64_t counter_ = 0;
+  uint64_t sequence_ = 0;
+  uint64_t next_id_ = 0;
+  std::vector<ModelItem> live_;
+  std::deque<Cat> replace_;
+  int64_t delivery_ = 0, warheads_ = 0, launchers_ = 0;
+};
+
+// Signs `notes` with two threads (the machine has two cores).
+std::vector<std::string> SignAll(const std::vector<Notification>& notes,
+                                 const crypto::SignerKey& key) {
+  std::vector<std::string> out(notes.size());
+  auto work = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      out[i] = notification::Sign(notes[i], key).Entry();
+    }
+  };
+  std::thread other(work, 0, notes.size() / 2);
+  work(notes.size() / 2, notes.size());
+  other.join();
+  return out;
+}
+
+Status WriteParty(const PartyInfo& p, const fs::path& path, uint64_t seed) {
+  const crypto::SignerKey key = PartyKey(p);
+  DETENTE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LogStore> log,
+                           ledger::LogStore::Create(path.string(), p.origin,
+                                                    key.verifier().ToString()));
+  std::vector<Notification> batch;
+  auto start = std::chrono::steady_clock::now();
+  auto write = [&]() -> Status {
+    std::vector<std::string> entries = SignAll(batch, key);
+    batch.clear();
+    DETENTE_RETURN_IF_ERROR(log->AppendBatch(entries).status());
+    if (log->size() % (kAppendBatch * 16) < kAppendBatch) {
+      std::fprintf(stderr, "regime_benchmark: %s %llu entries, %.0f s\n",
+                   p.code, static_cast<unsigned long long>(log->size()),
+                   std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count());
+    }
+    return Status::Ok();
+  };
+  PartyGenerator gen(p, seed);
+  DETENTE_RETURN_IF_ERROR(gen.Run([&](Notification&& n) -> Status {
+    batch.push_back(std::move(n));
+    return batch.size() == kAppendBatch ? write() : Status::Ok();
+  }));
+  if (!batch.empty()) DETENTE_RETURN_IF_ERROR(write());
+  if (log->size() != kPerParty) {
+    return Status::Internal(
+        fmt::format("{} notifications, not {}", log->size(), kPerParty));
+  }
+  ledger::Checkpoint cp{p.origin, log->size(), log->root(), {}};
+  DETENTE_ASSIGN_OR_RETURN(std::string note, ledger::SignCheckpoint(cp, key));
+  return log->SaveCheckpoint({p.origin, cp.size, cp.root, note});
+}
+
+// Generates the history in a child process (its memory does not count in
+// this one's peak) into a temporary directory renamed into place once
+// complete.
+Status EnsureHistory() {
+  const fs::path dir = HistoryDir();
+  if (fs::exists(dir / "COMPLETE")) return Status::Ok();
+  const fs::path tmp = dir.string() + ".building";
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return Status::IOError(ec.message());
+  std::fprintf(stderr,
+               "regime_benchmark: generating the SYNTHETIC %llu-notification "
+               "history in %s (once; later runs reuse it)\n",
+               static_cast<unsigned long long>(kNotifications), dir.c_str());
+  std::fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) return Status::Internal("fork failed");
+  if (pid == 0) {
+    uint64_t seed = kSeed;
+    for (const PartyInfo& p : kParties) {
+      Status s = WriteParty(p, tmp / LogPath(p).filename(), seed++);
+      if (!s.ok()) {
+        std::fprintf(stderr, "regime_benchmark: %s\n", s.ToString().c_str());
+        _exit(1);
+      }
+    }
+    std::ofstream readme(tmp / "SYNTHETIC.txt");
+    readme << "SYNTHETIC benchmark input, not data about any real force.\n"
+           << "Generated by bench/regime_benchmark.cc (generator version "
+           << kGeneratorVersion << ", seed " << kSeed << "): " << kNotifications
+           << " New START notifications, " << kPerParty
+           << " per party (US, RU), on two detente logs (us.db, ru.db).\n"
+           << "Each entry is a DTN1 record signed with an Ed25519 key derived "
+              "from a fixed seed (origins us.synthetic.bench/nst and "
+              "ru.synthetic.bench/nst); each log has a checkpoint signed by "
+              "its key over all of its entries.\n"
+           << "Content: 1,480 declared items per party, status changes, "
+              "reentry-vehicle changes, moves, eliminations and new items, "
+              "notes, the six-monthly update as of every period end (sent "
+              "20 days later); limits met throughout; one late status "
+              "change per party.\n";
+    readme.close();
+    std::ofstream(tmp / "COMPLETE") << "ok\n";
+    _exit(0);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    return Status::Internal("generating the history failed");
+  }
+  fs::remove_all(dir, ec);
+  fs::rename(tmp, dir, ec);
+  if (ec) return Status::IOError(ec.message());
+  return Status::Ok();
+}
+
+struct Logs {
+  std::vector<std::unique_ptr<ledger::LogStore>> stores;
+  std::vector<regime::LogSource> sources;
+};
+
+Result<Logs> OpenLogs() {
+  DETENTE_RETURN_IF_ERROR(EnsureHistory());
+  Logs l;
+  for (const PartyInfo& p : kParties) {
+    DETENTE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LogStore> s,
+                             ledger::LogStore::Open(LogPath(p).string()));
+    l.sources.push_back({p.code, s.get(), PartyKey(p).verifier(), 0});
+    l.stores.push_back(std::move(s));
+  }
+  return l;
+}
+
+bool Fail(benchmark::State& state, const Status& s) {
+  state.SkipWithError(s.ToString().c_str());
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+
+// The decoding reference: every entry of both logs read (ScanEntries, with
+// the leaf-hash check) and its record decoded (ParseCanonical), nothing
+// applied. Measured once; reported as the reference of both the fold and
+// the compliance pass.
+double decode_rate = 0;
+
+void BM_Fold_Reference(benchmark::State& state) {
+  Result<Logs> logs = OpenLogs();
+  if (!logs.ok()) {
+    Fail(state, logs.status());
+    return;
+  }
+  uint64_t decoded = 0;
+  for (auto _ : state) {
+    decoded = 0;
+    auto start = std::chrono::steady_clock::now();
+    for (const regime::LogSource& src : logs->sources) {
+      Status s = src.log->ScanEntries(
+          0, src.log->size(), [&](uint64_t, std::string_view e) -> Status {
+            Result<Notification> n = notification::ParseCanonical(
+                e.substr(0, e.size() - crypto::kEd25519SignatureSize));
+            if (!n.ok()) return n.status();
+            benchmark::DoNotOptimize(n->sequence);
+            ++decoded;
+            return Status::Ok();
+          });
+      if (!s.ok()) {
+        Fail(state, s);
+        return;
+      }
+    }
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    state.SetIterationTime(secs);
+    decode_rate = static_cast<double>(decoded) / secs;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(decoded * state.iterations()));
+}
+
+void BM_Fold(benchmark::State& state) {
+  Result<Logs> logs = OpenLogs();
+  if (!logs.ok()) {
+    Fail(state, logs.status());
+    return;
+  }
+  regime::LogFoldOptions options;
+  options.read.authentication = regime::EntryAuthentication::kSignedCheckpoint;
+  const Instant until = *Instant::Parse("2026-02-05T00:00:00Z");
+  uint64_t folded = 0;
+  double index_mib = 0, read_s = 0;
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    Result<std::unique_ptr<regime::LogFold>> fold =
+        regime::LogFold::Read(Spec(), logs->sources, options);
+    if (!fold.ok()) {
+      Fail(state, fold.status());
+      return;
+    }
+    auto t1 = std::chrono::steady_clock::now();
+    read_s = std::chrono::duration<double>(t1 - t0).count();
+    index_mib = static_cast<double>((*fold)->index_bytes()) / (1 << 20);
+    // Timed: pass 2, the fold itself. Every step reads the sender's three
+    // aggregates, as the compliance pass's limit rule does.
+    folded = 0;
+    int64_t sum = 0;
+    const size_t limits = Spec().limits.size();
+    Result<regime::State> end = (*fold)->Replay(
+        until, [&](const regime::State& s, const regime::LoggedNotification&) {
+          ++folded;
+          for (size_t l = 0; l < limits; ++l) sum += *s.Aggregate(l, 0);
+          return true;
+        });
+    auto t2 = std::chrono::steady_clock::now();
+    if (!end.ok()) {
+      Fail(state, end.status());
+      return;
+    }
+    if (!end->irregularities.empty()) {
+      Fail(state,
+           Status::Internal(fmt::format("the history should fold cleanly: {}",
+                                        end->irregularities[0].text)));
+      return;
+    }
+    benchmark::DoNotOptimize(sum);
+    state.SetIterationTime(std::chrono::duration<double>(t2 - t1).count());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(folded * state.iterations()));
+  state.counters["pass1_read_s"] = read_s;
+  state.counters["index_MiB"] = index_mib;
+}
+
+struct ChildReport {
+  double seconds = 0;
+  double peak_rss_mib = 0;
+  uint64_t findings = 0;
+  uint64_t notifications = 0;
+  int ok = 0;
+};
+
+// The whole compliance pass over both logs, in a child process so that its
+// peak RSS is its own: opening the logs, reading and authenticating every
+// entry (by the signed checkpoints), deadlines, the fold with every rule,
+// evidence for the findings.
+void BM_CompliancePass(benchmark::State& state) {
+  if (Status s = EnsureHistory(); !s.ok()) {
+    Fail(state, s);
+    return;
+  }
+  ChildReport report;
+  for (auto _ : state) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+      Fail(state, Status::Internal("pipe failed"));
+      return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      ChildReport r;
+      auto start = std::chrono::steady_clock::now();
+      Result<Logs> logs = OpenLogs();
+      if (logs.ok()) {
+        std::vector<compliance::PartyLogInput> in;
+        for (const regime::LogSource& s : logs->sources) {
+          in.push_back({s.party, s.log, s.key});
+        }
+        compliance::CheckOptions o;
+        o.until = *Instant::Parse("2026-02-05T00:00:00Z");
+        o.authentication = regime::EntryAuthentication::kSignedCheckpoint;
+        Result<compliance::ComplianceResult> res =
+            compliance::Check(Spec(), in, o);
+        if (res.ok()) {
+          r.ok = 1;
+          r.findings = res->findings.size();
+          r.notifications = res->state.applied;
+        } else {
+          std::fprintf(stderr, "regime_benchmark: %s\n",
+                       res.status().ToString().c_str());
+        }
+      }
+      r.seconds = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+      r.peak_rss_mib = PeakRssMiB();
+      ssize_t w = write(fds[1], &r, sizeof r);
+      _exit(w == sizeof r ? 0 : 1);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], &report, sizeof report);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (got != sizeof report || !report.ok) {
+      Fail(state, Status::Internal("the compliance pass failed"));
+      return;
+    }
+    state.SetIterationTime(report.seconds);
+  }
+  state.SetItemsProcessed(
+      static_cast<int64_t>(report.notifications * state.iterations()));
+  state.counters["seconds"] = report.seconds;
+  state.counters["peak_rss_MiB"] = report.peak_rss_mib;
+  state.counters["findings"] = static_cast<double>(report.findings);
+}
+
+// Reported as the compliance pass's reference: the decoding rate measured
+// by BM_Fold_Reference in this run (registered after it).
+void BM_CompliancePass_Reference(benchmark::State& state) {
+  for (auto _ : state) state.SetIterationTime(1.0);
+  state.SetItemsProcessed(static_cast<int64_t>(decode_rate) *
+                          state.iterations());
+  state.SetLabel("= BM_Fold_Reference's rate, this run");
+}
+
+// Per-entry signatures, which the benchmarked pass leaves to the signed
+// checkpoints: what checking each one would cost (ParseEntry and
+// notification::VerifySignature over the first kVerifySample entries of
+// the US log; the projected seconds for all 10M is a counter).
+struct Sample {
+  std::vector<std::string> entries;
+};
+const Sample& VerifySample() {
+  static const Sample s = [] {
+    Sample out;
+    Result<Logs> logs = OpenLogs();
+    if (!logs.ok()) return out;
+    (void)logs->sources[0].log->ScanEntries(0, kVerifySample,
+                                            [&](uint64_t, std::string_view e) {
+                                              out.entries.emplace_back(e);
+                                              return Status::Ok();
+                                            });
+    return out;
+  }();
+  return s;
+}
+
+void BM_VerifyEntries(benchmark::State& state) {
+  const Sample& s = VerifySample();
+  if (s.entries.empty()) {
+    Fail(state, Status::Internal("no sample"));
+    return;
+  }
+  const crypto::VerifierKey key = PartyKey(kParties[0]).verifier();
+  size_t i = 0;
+  for (auto _ : state) {
+    Result<notification::SignedNotification> sn =
+        notification::ParseEntry(s.entries[i]);
+    if (!sn.ok() || !notification::VerifySignature(*sn, key).ok()) {
+      Fail(state, Status::Internal("a signature does not verify"));
+      return;
+    }
+    i = (i + 1) % s.entries.size();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
+void BM_VerifyEntries_Reference(benchmark::State& state) {
+  const Sample& s = VerifySample();
+  if (s.entries.empty()) {
+    Fail(state, Status::Internal("no sample"));
+    return;
+  }
+  const crypto::VerifierKey key = PartyKey(kParties[0]).verifier();
+  // The signed message, built outside the timing: context || record.
+  std::vector<std::string> messages;
+  for (const std::string& e : s.entries) {
+    messages.push_back(std::string(notification::kSignatureContext) +
+                       e.substr(0, e.size() - crypto::kEd25519SignatureSize));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::string& e = s.entries[i];
+    const std::string& m = messages[i];
+    int rc = crypto_sign_verify_detached(
+        reinterpret_cast<const unsigned char*>(e.data()) + e.size() -
+            crypto::kEd25519SignatureSize,
+        reinterpret_cast<const unsigned char*>(m.data()), m.size(),
+        key.public_key().data());
+    if (rc != 0) {
+      Fail(state, Status::Internal("libsodium refuses a signature"));
+      return;
+    }
+    i = (i + 1) % s.entries.size();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
+// Order matters: the compliance pass runs first, while this process is
+// small (its child inherits nothing large), and the decoding reference
+// before the two figures reported against it.
+BENCHMARK(BM_CompliancePass)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_Fold_Reference)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_Fold)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_CompliancePass_Reference)->Iterations(1)->UseManualTime();
+BENCHMARK(BM_VerifyEntries)->MinTime(1.0);
+BENCHMARK(BM_VerifyEntries_Reference)->MinTime(1.0);
+
+}  // namespace
+}  // namespace detente
+
+DETENTE_BENCHMARK_MAIN();
