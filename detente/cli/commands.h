@@ -180,6 +180,18 @@ struct SynthOptions {
 };
 int RunSynth(const CommonOptions& common, const SynthOptions& opts, Streams io);
 
+// detente replay: a scenario file (docs/scenarios.md) merged into the
+// SYNTHETIC history and written as both parties' logs.
+struct ReplayOptions {
+  std::string scenario;    // the scenario file; its [scenario] names the spec
+  std::string aggregates;  // default: data/public/<treaty>_aggregates.csv
+  uint64_t seed = 1;
+  std::string out_dir;
+  std::string until;  // the synthetic history stops after this exchange
+};
+int RunReplay(const CommonOptions& common, const ReplayOptions& opts,
+              Streams io);
+
 struct NotifyOptions {
   std::string treaty = "new-start";
   std::string db;           // the sender's log

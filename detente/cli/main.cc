@@ -395,6 +395,24 @@ int main(int argc, char** argv) {
   AddFormatFlags(synth, &common, false);
   synth->callback([&] { rc = detente::cli::RunSynth(common, synth_opts, io); });
 
+  detente::cli::ReplayOptions replay_opts;
+  CLI::App* replay = app.add_subcommand(
+      "replay",
+      "Merge a scenario (the record as it happened) into the SYNTHETIC "
+      "history and write both logs");
+  replay->add_option("SCENARIO", replay_opts.scenario, "Scenario file (TOML)")
+      ->required();
+  replay->add_option("--aggregates", replay_opts.aggregates,
+                     "Published aggregates CSV");
+  replay->add_option("--seed", replay_opts.seed, "Seed; same seed, same bytes");
+  replay->add_option("--out", replay_opts.out_dir, "Output directory")
+      ->required();
+  replay->add_option("--until", replay_opts.until,
+                     "Stop the synthetic history after this date");
+  AddFormatFlags(replay, &common, false);
+  replay->callback(
+      [&] { rc = detente::cli::RunReplay(common, replay_opts, io); });
+
   detente::cli::NotifyOptions notify_opts;
   CLI::App* notify = app.add_subcommand(
       "notify",

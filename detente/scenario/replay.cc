@@ -80,7 +80,15 @@ ConveneCheck ProbeConvene(const treaty::Spec& spec,
   commission::Commission what_if = before;
   Status s = what_if.Apply(probe);
   c.would_convene = s.ok();
-  if (!s.ok()) c.refusal = std::string(s.message());
+  if (!s.ok()) {
+    // Without the "<sender> #<sequence> (<type>): " of a logged step: the
+    // probe is on no log.
+    const std::string_view m = s.message();
+    const std::string prefix =
+        fmt::format("{} #{} ({}): ", probe.sender, probe.sequence, probe.type);
+    c.refusal =
+        std::string(m.substr(m.rfind(prefix, 0) == 0 ? prefix.size() : 0));
+  }
   return c;
 }
 

@@ -195,6 +195,8 @@ TEST_F(ReplayFiles, ConveneRefusalNamesRussia) {
   EXPECT_EQ(check.probe_sender, "US");
   EXPECT_EQ(check.probe_time, T("2022-11-29T00:00:00Z"));
   EXPECT_FALSE(check.would_convene);
+  EXPECT_THAT(check.refusal,
+              ::testing::StartsWith("session BCC-CAIRO-2022 cannot convene"));
   EXPECT_THAT(check.refusal, HasSubstr("not accepted by RU"));
   EXPECT_THAT(check.refusal,
               HasSubstr("item RESUME-INSPECTIONS accepted only by US"));
