@@ -53,8 +53,8 @@ Instant T(const char* s) { return Instant::Parse(s).value(); }
 
 // The synthetic history is cut short (to 1 September 2011: the scenario's
 // events run to 2023 regardless) so that the suite stays fast; the
-// scenario is the bundled one. Written twice with seed 1 (bytes) and once
-// with seed 2; the seed-1 logs are read back through the regime's reader.
+// scenario is the bundled one. Written once with seed 1 and read back
+// through the regime's reader; SameSeedSameBytes writes two more runs.
 class ReplayFiles : public ::testing::Test {
  protected:
   static SynthOptions Options(const std::string& dir, uint64_t seed) {
@@ -76,14 +76,10 @@ class ReplayFiles : public ::testing::Test {
         DETENTE_SOURCE_DIR "/data/scenarios/new-start-bcc.toml", Spec());
     ASSERT_TRUE(s.ok()) << s.status();
     scenario_ = new Scenario(*std::move(s));
-    for (const auto& [dir, seed] :
-         {std::pair{"a", uint64_t{1}}, std::pair{"b", uint64_t{1}},
-          std::pair{"c", uint64_t{2}}}) {
-      Result<ReplayReport> r =
-          Replay(Spec(), Table(), *scenario_, Options(dir, seed));
-      ASSERT_TRUE(r.ok()) << r.status();
-      if (std::string(dir) == "a") report_ = new ReplayReport(*std::move(r));
-    }
+    Result<ReplayReport> r =
+        Replay(Spec(), Table(), *scenario_, Options("a", 1));
+    ASSERT_TRUE(r.ok()) << r.status();
+    report_ = new ReplayReport(*std::move(r));
     // Both logs of run "a", read as the regime reads them.
     for (const treaty::Party& p : Spec().parties) {
       auto log = ledger::LogStore::Open(Dir("a") + "/" + p.code + ".db");
@@ -263,8 +259,11 @@ TEST_F(ReplayFiles, EventsMergedInSentOrder) {
       EXPECT_LE(n.sent_time, T("2023-03-29T10:00:00Z")) << n.sequence;
     }
   }
-  // The synthetic RU record had already stopped long before.
+  // Reported for the party that stopped, even when nothing was dropped
+  // (here the synthetic record is cut short; the full one stops Russia
+  // after its 1 September 2022 update, which synth_test checks).
   EXPECT_EQ(report_->dropped.at("RU"), 0u);
+  EXPECT_EQ(report_->dropped.count("US"), 0u);
 }
 
 TEST_F(ReplayFiles, ManifestSaysWhatIsSourcedAndWhatIsIllustration) {
@@ -285,6 +284,12 @@ TEST_F(ReplayFiles, ManifestSaysWhatIsSourcedAndWhatIsIllustration) {
 }
 
 TEST_F(ReplayFiles, SameSeedSameBytes) {
+  for (const auto& [dir, seed] :
+       {std::pair{"b", uint64_t{1}}, std::pair{"c", uint64_t{2}}}) {
+    Result<ReplayReport> r =
+        Replay(Spec(), Table(), *scenario_, Options(dir, seed));
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
   size_t files = 0;
   for (const auto& f : fs::directory_iterator(Dir("a"))) {
     const std::string name = f.path().filename().string();
