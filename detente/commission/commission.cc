@@ -101,6 +101,9 @@ bool State::Severed(std::string_view a, std::string_view b) const {
 Commission::Commission(const treaty::Spec& spec)
     : spec_(spec), parties_(PartyCodes(spec)) {}
 
+Commission::Commission(const treaty::Spec& spec, State initial)
+    : spec_(spec), parties_(PartyCodes(spec)), state_(std::move(initial)) {}
+
 Status Commission::Apply(const Notification& n) {
   MessageKind kind = KindOf(n.type);
   if (kind == MessageKind::kNone) return Status::Ok();

@@ -25,6 +25,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "detente/base/result.h"
@@ -193,6 +194,10 @@ class Commission {
  public:
   // REQUIRES: `spec` outlives the Commission.
   explicit Commission(const treaty::Spec& spec);
+  // Continues from `initial`, a State an earlier Commission over the same
+  // spec gave up (TakeState): how the regime fold keeps the commission
+  // inside its own state.
+  Commission(const treaty::Spec& spec, State initial);
 
   // Applies one notification. OK when it was applied or is not a commission
   // or dialogue message (then nothing changes). Otherwise the step is
@@ -205,6 +210,8 @@ class Commission {
 
   const State& state() const { return state_; }
   const treaty::Spec& spec() const { return spec_; }
+  // Gives up the State, leaving this Commission's empty.
+  State TakeState() { return std::exchange(state_, State()); }
 
  private:
   Status Step(const notification::Notification& n, MessageKind kind,

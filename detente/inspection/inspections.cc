@@ -125,6 +125,12 @@ Inspections::Inspections(const treaty::Spec& spec, const Declarations* declared)
   for (const treaty::Party& p : spec.parties) parties_.push_back(p.code);
 }
 
+Inspections::Inspections(const treaty::Spec& spec, const Declarations* declared,
+                         State initial)
+    : Inspections(spec, declared) {
+  state_ = std::move(initial);
+}
+
 Status Inspections::Apply(const Notification& n) {
   MessageKind kind = KindOf(n.type);
   if (kind == MessageKind::kNone) return Status::Ok();

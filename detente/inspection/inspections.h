@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "detente/base/result.h"
@@ -194,6 +195,11 @@ class Inspections {
   // compare with); everything else is checked.
   explicit Inspections(const treaty::Spec& spec,
                        const Declarations* declared = nullptr);
+  // Continues from `initial`, a State an earlier Inspections over the same
+  // spec gave up (TakeState): how the regime fold keeps the inspections
+  // inside its own state.
+  Inspections(const treaty::Spec& spec, const Declarations* declared,
+              State initial);
 
   // Applies one notification. OK when it was applied or is not an
   // inspection message (then nothing changes). Otherwise the step is
@@ -209,6 +215,8 @@ class Inspections {
 
   const State& state() const { return state_; }
   const treaty::Spec& spec() const { return spec_; }
+  // Gives up the State, leaving this one's empty.
+  State TakeState() { return std::exchange(state_, State()); }
 
  private:
   Status Step(const notification::Notification& n, MessageKind kind,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "detente/commission/messages.h"
+#include "detente/inspection/messages.h"
 #include "detente/registry/counting.h"
 #include "fmt/format.h"
 
@@ -61,8 +63,54 @@ Effect EffectOf(std::string_view t) {
   if (has_suffix("-ITEM-MOVE")) return Effect::kItemMove;
   if (has_suffix("-ITEM-ELIM")) return Effect::kItemElim;
   if (has_suffix("-ITEM-CONV")) return Effect::kItemConv;
+  if (commission::KindOf(t) != commission::MessageKind::kNone) {
+    return Effect::kCommission;
+  }
+  if (inspection::KindOf(t) != inspection::MessageKind::kNone) {
+    return Effect::kInspection;
+  }
   return Effect::kNone;
 }
+
+namespace {
+
+bool IsMissileCategory(std::string_view category) {
+  return category == "icbm" || category == "slbm";
+}
+
+// What an inspection is checked against: the database as the fold has it
+// at the step.
+class ItemDeclarations : public inspection::Declarations {
+ public:
+  explicit ItemDeclarations(const registry::ItemSet& items) : items_(items) {}
+
+  std::optional<int64_t> DeclaredWarheads(
+      std::string_view party, std::string_view item) const override {
+    const registry::Item* i = items_.FindItem(item);
+    if (i == nullptr || i->party != party || i->status != "deployed" ||
+        !IsMissileCategory(i->category)) {
+      return std::nullopt;
+    }
+    return i->warheads;
+  }
+
+  std::vector<std::string> DeployedMissilesAt(
+      std::string_view party, std::string_view facility) const override {
+    std::vector<std::string> out;
+    for (const auto& [id, i] : items_.items()) {
+      if (i.party == party && i.facility == facility &&
+          i.status == "deployed" && IsMissileCategory(i.category)) {
+        out.push_back(id);
+      }
+    }
+    return out;
+  }
+
+ private:
+  const registry::ItemSet& items_;
+};
+
+}  // namespace
 
 Applier::Applier(const treaty::Spec& spec) : spec_(spec) {
   for (const treaty::NotificationType& t : spec.notifications) {
@@ -279,8 +327,45 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
       s.tally.Add(*item);
       break;
     }
+    case Effect::kCommission: {
+      // The commission and the dialogue (docs/commission.md): a step the
+      // state machine refuses changes nothing and is an irregularity.
+      s.message_index[{n.sender, n.sequence}] = ref.index;
+      commission::Commission c(spec_, std::move(s.commission));
+      Status st = c.Apply(n);
+      s.commission = c.TakeState();
+      if (!st.ok())
+        irregular("commission-step-refused", std::string(st.message()));
+      break;
+    }
+    case Effect::kInspection: {
+      // Inspections (docs/inspection.md), checked against the database as
+      // it stands; what they show (a counted number of warheads that is not
+      // the declared one, a reveal that does not open the commitment) is an
+      // irregularity naming the notifications it rests on.
+      s.message_index[{n.sender, n.sequence}] = ref.index;
+      ItemDeclarations declared(s.items);
+      const size_t seen = s.inspections.irregularities.size();
+      inspection::Inspections insp(spec_, &declared, std::move(s.inspections));
+      Status st = insp.Apply(n);
+      s.inspections = insp.TakeState();
+      for (size_t k = seen; k < s.inspections.irregularities.size(); ++k) {
+        const inspection::Irregularity& i = s.inspections.irregularities[k];
+        std::vector<EntryRef> refs;
+        for (const inspection::Source& src : i.sources) {
+          auto at = s.message_index.find({src.party, src.sequence});
+          if (at != s.message_index.end())
+            refs.push_back({src.party, at->second});
+        }
+        s.irregularities.push_back({i.rule, i.party, i.time, i.text, refs});
+      }
+      if (!st.ok() && s.inspections.irregularities.size() == seen) {
+        irregular("inspection-step-refused", std::string(st.message()));
+      }
+      break;
+    }
     case Effect::kNone:
-      // Launches, telemetry, inspections, BCC, notes: no change to items.
+      // Launches, telemetry, notes: no change to the database.
       break;
   }
 }

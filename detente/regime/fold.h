@@ -31,6 +31,8 @@
 
 #include "detente/base/result.h"
 #include "detente/base/time.h"
+#include "detente/commission/commission.h"
+#include "detente/inspection/inspections.h"
 #include "detente/notification/notification.h"
 #include "detente/registry/item.h"
 #include "detente/registry/tally.h"
@@ -89,6 +91,13 @@ struct State {
   std::vector<Declaration> declarations;  // in fold order
   std::vector<Irregularity> irregularities;
   uint64_t applied = 0;  // notifications applied
+  // The commission, the dialogue and the inspections, folded from the same
+  // notifications (docs/commission.md, docs/inspection.md).
+  commission::State commission;
+  inspection::State inspections;
+  // (sender, sequence) -> log index of every commission and inspection
+  // message applied: where the notifications their records name live.
+  std::map<std::pair<std::string, uint64_t>, uint64_t> message_index;
 
   // The aggregate of spec.limits[limit] for spec.parties[party], equal to
   // registry::Count over `items`; O(terms) unless the limit has a `first`
@@ -101,7 +110,7 @@ struct State {
 // What a notification type does to the database (docs/regime.md), decided
 // once per type code from its suffix.
 enum class Effect : uint8_t {
-  kNone,         // launches, telemetry, inspections, BCC, notes
+  kNone,         // launches, telemetry and others: no change
   kDeclaration,  // -DB-INIT, -DB-UPDATE: replaces the sender's items
   kItemNew,
   kTypeNew,
@@ -110,6 +119,8 @@ enum class Effect : uint8_t {
   kItemMove,
   kItemElim,
   kItemConv,
+  kCommission,  // BCC, dialogue and channel messages (commission/messages.h)
+  kInspection,  // inspection messages (inspection/messages.h)
 };
 Effect EffectOf(std::string_view type);
 

@@ -252,5 +252,56 @@ TEST_F(LogReaderTest, BadEntriesAreLeftOutAndReported) {
   EXPECT_EQ(pl.irregularities[2].entries.back().index, 4u);
 }
 
+// The commission and the inspections are folded from the same
+// notifications: their state is in the regime's State, and a step their
+// state machines refuse is an irregularity naming the entry.
+TEST(FoldTest, CommissionAndInspectionsAreProjectionsOfTheFold) {
+  Builder us("US"), ru("RU");
+  std::vector<LoggedNotification> ns;
+  ns.push_back(us.Make("NST-BCC-ISSUE-RAISE", "2022-11-01T00:00:00Z",
+                       {{"issue", Value::Str("I1")},
+                        {"title", Value::Str("Resumption of inspections")}}));
+  ns.push_back(us.Make("NST-BCC-SESSION-PROPOSE", "2022-11-03T00:00:00Z",
+                       {{"session", Value::Str("S1")},
+                        {"start", Value::Str("2022-11-29")},
+                        {"end", Value::Str("2022-12-06")},
+                        {"venue", Value::Str("Cairo")}}));
+  ns.push_back(ru.Make("NST-BCC-SESSION-ACCEPT", "2022-11-04T00:00:00Z",
+                       {{"session", Value::Str("S1")},
+                        {"start", Value::Str("2022-11-29")},
+                        {"end", Value::Str("2022-12-06")},
+                        {"venue", Value::Str("Cairo")}}));
+  ns.push_back(
+      us.Make("NST-BCC-AGENDA-PROPOSE", "2022-11-05T00:00:00Z",
+              {{"session", Value::Str("S1")}, {"issues", Value::Str("I1")}}));
+  // Convening without RU's acceptance: refused by the commission.
+  ns.push_back(us.Make("NST-BCC-SESSION-CONVENE", "2022-11-29T09:00:00Z",
+                       {{"session", Value::Str("S1")}}));
+  // An arrival with no request: refused by the inspections.
+  ns.push_back(us.Make("NST-INSP-ARRIVAL", "2022-12-01T00:00:00Z",
+                       {{"inspection", Value::Str("US-2022-1")},
+                        {"inspection_type", Value::Str("type_one")},
+                        {"arrived", Value::Str("2022-12-01T00:00:00Z")},
+                        {"facility", Value::Str("F1")}}));
+  Fold fold(NewStart(), ns);
+  Result<State> s = fold.StateAt(T("2023-01-01T00:00:00Z"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->commission.sessions.count("S1"), 1u);
+  EXPECT_EQ(s->commission.sessions.at("S1").status,
+            commission::SessionStatus::kScheduled);
+  EXPECT_EQ(s->commission.issues.size(), 1u);
+  ASSERT_EQ(s->irregularities.size(), 2u);
+  EXPECT_EQ(s->irregularities[0].rule, "commission-step-refused");
+  EXPECT_EQ(s->irregularities[0].party, "US");
+  EXPECT_THAT(s->irregularities[0].text, HasSubstr("not accepted by RU"));
+  EXPECT_EQ(s->irregularities[0].entries, (std::vector<EntryRef>{{"US", 3}}));
+  EXPECT_EQ(s->irregularities[1].rule, "inspection-step-refused");
+  EXPECT_EQ(s->irregularities[1].entries, (std::vector<EntryRef>{{"US", 4}}));
+  // Before the convene attempt, nothing is irregular.
+  Result<State> before = fold.StateAt(T("2022-11-28T00:00:00Z"));
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(before->irregularities.empty());
+}
+
 }  // namespace
 }  // namespace detente::regime
