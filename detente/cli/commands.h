@@ -239,6 +239,45 @@ struct CommissionStepOptions {
 int RunCommissionStep(const CommonOptions& common,
                       const CommissionStepOptions& opts, Streams io);
 
+// detente inspections: quota use per inspecting party and type for one
+// quota year, that year's inspections, refusals and irregularities, as the
+// logs in regime.dir stand at `at` (docs/inspection.md).
+struct InspectionViewOptions {
+  RegimeOptions regime;
+  std::string at;  // default: now
+  // The quota year by the name docs/inspection.md gives it: a treaty year
+  // is named by the calendar year it starts in (New START's 2019 is
+  // 2019-02-05 to 2020-02-04), a calendar year by itself. 0: the year
+  // `at` falls in.
+  int year = 0;
+  std::string inspection;  // show this inspection in detail instead
+};
+int RunInspectionsView(const CommonOptions& common,
+                       const InspectionViewOptions& opts, Streams io);
+
+// detente inspections request|arrive|complete|rv-commit|rv-random|
+// rv-reveal: one signed notification on the party's log, refused (exit 1,
+// nothing appended) when the inspections folded up to its event time
+// would refuse it.
+struct InspectionStepOptions {
+  RegimeOptions regime;
+  std::string verb;
+  std::string party;
+  std::string key;   // default: <dir>/<PARTY>.key
+  std::string time;  // sent time (and event time but for a request, whose
+                     // event is the planned arrival); default: now
+  std::map<std::string, std::string> fields;  // body fields by name
+  std::string body_file;  // JSON object of further body fields
+  // rv-commit: the missiles to commit to (comma-separated; default: the
+  // party's declared deployed missiles at the site, in a random order).
+  std::string missiles;
+  // rv-commit writes, rv-reveal reads the opening (list and salt) here;
+  // default: <dir>/<PARTY>.<inspection>.rv-opening.json.
+  std::string opening;
+};
+int RunInspectionStep(const CommonOptions& common,
+                      const InspectionStepOptions& opts, Streams io);
+
 }  // namespace detente::cli
 
 #endif  // DETENTE_CLI_COMMANDS_H_

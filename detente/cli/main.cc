@@ -103,6 +103,160 @@ void AddStep(CLI::App* parent, std::deque<StepCommand>& steps,
   });
 }
 
+// detente inspections: the view (no subcommand) and one subcommand per
+// step. Storage must stay put while CLI11 parses: a deque.
+struct InspectionStep {
+  detente::cli::InspectionStepOptions opts;
+  std::map<std::string, std::string> raw;  // flag -> text
+  std::vector<std::string> sets;           // --set name=value
+};
+struct InspectionCommands {
+  detente::cli::InspectionViewOptions view;
+  std::deque<InspectionStep> steps;
+};
+
+void AddInspectionStep(CLI::App* parent, InspectionCommands& ic,
+                       CommonOptions& common, detente::cli::Streams& io,
+                       int& rc, const char* verb, const char* help,
+                       std::initializer_list<FieldFlag> flags) {
+  InspectionStep& st = ic.steps.emplace_back();
+  st.opts.verb = verb;
+  CLI::App* cmd = parent->add_subcommand(verb, help);
+  cmd->add_option("--treaty", st.opts.regime.treaty, "Spec id or path")
+      ->default_val("new-start");
+  cmd->add_option("--dir", st.opts.regime.dir,
+                  "Directory with the parties' logs and keys")
+      ->required();
+  cmd->add_option("--party", st.opts.party, "The sending party")->required();
+  cmd->add_option("--key", st.opts.key,
+                  "The party's key file (default: <dir>/<PARTY>.key)");
+  cmd->add_option("--time", st.opts.time,
+                  std::string_view(verb) == "request"
+                      ? "When the notice is sent (default: now)"
+                      : "Event (and sent) time, YYYY-MM-DDTHH:MM:SSZ "
+                        "(default: now)");
+  cmd->add_option("--inspection", st.raw["inspection"],
+                  "The inspection's id (chosen by the inspecting party)")
+      ->required();
+  std::vector<std::pair<std::string, std::string>> opts = {
+      {"--inspection", "inspection"}};
+  for (const FieldFlag& f : flags) {
+    cmd->add_option(std::string("--") + f.flag, st.raw[f.field], f.help);
+    opts.emplace_back(std::string("--") + f.flag, f.field);
+  }
+  const std::string_view v(verb);
+  if (v == "rv-commit") {
+    cmd->add_option("--missiles", st.opts.missiles,
+                    "The missiles to commit to, comma-separated (default: "
+                    "the declared deployed missiles at the site, in a "
+                    "random order)");
+  }
+  if (v == "rv-commit" || v == "rv-reveal") {
+    cmd->add_option("--opening", st.opts.opening,
+                    v == "rv-commit"
+                        ? "Where to save the list and salt, kept secret "
+                          "until the reveal (default: "
+                          "<dir>/<PARTY>.<inspection>.rv-opening.json)"
+                        : "The opening rv-commit saved (default: "
+                          "<dir>/<PARTY>.<inspection>.rv-opening.json)");
+  }
+  cmd->add_option("--set", st.sets,
+                  "Any body field as name=value (repeatable; @FILE reads a "
+                  "file)");
+  cmd->add_option("--body", st.opts.body_file,
+                  "A JSON object of further body fields");
+  AddFormatFlags(cmd, &common, false);
+  cmd->callback([&st, &common, &io, &rc, cmd, opts] {
+    for (const auto& [flag, field] : opts) {
+      if (cmd->count(flag) > 0) st.opts.fields[field] = st.raw[field];
+    }
+    for (const std::string& kv : st.sets) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        io.err << "detente: --set " << kv << ": expected name=value\n";
+        rc = detente::cli::kExitUsage;
+        return;
+      }
+      st.opts.fields[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    rc = detente::cli::RunInspectionStep(common, st.opts, io);
+  });
+}
+
+void AddInspections(CLI::App& app, InspectionCommands& ic,
+                    CommonOptions& common, detente::cli::Streams& io, int& rc) {
+  CLI::App* cmd = app.add_subcommand(
+      "inspections",
+      "Type One and Type Two inspections on the parties' logs: quota use "
+      "per treaty year, inspections, refusals and irregularities; and the "
+      "steps that make them");
+  detente::cli::InspectionViewOptions& v = ic.view;
+  cmd->add_option("--treaty", v.regime.treaty, "Spec id or path")
+      ->default_val("new-start");
+  cmd->add_option("--dir", v.regime.dir,
+                  "Directory with the parties' logs and keys");
+  cmd->add_option("--at", v.at, "As the logs stand at this date or instant");
+  cmd->add_option("--year", v.year,
+                  "The quota year, named by the calendar year it starts in: "
+                  "New START's treaty year 2019 is 2019-02-05 to 2020-02-04 "
+                  "(default: the year --at falls in)");
+  cmd->add_option("--inspection", v.inspection,
+                  "Show one inspection in detail, with the choice of the "
+                  "missile recomputed from the logs");
+  AddFormatFlags(cmd, &common, false);
+  cmd->require_subcommand(0, 1);
+  const FieldFlag type{"type", "inspection_type", "type_one or type_two"};
+  AddInspectionStep(
+      cmd, ic, common, io, rc, "request",
+      "Notify the intent to inspect (counts against the quota)",
+      {type,
+       {"inspected", "inspected_party",
+        "The inspected party (default in a two-party treaty: the other)"},
+       {"point-of-entry", "point_of_entry", "Point of entry"},
+       {"arrival", "arrival",
+        "Planned arrival at the point of entry, the event "
+        "(YYYY-MM-DDTHH:MM:SSZ)"}});
+  AddInspectionStep(cmd, ic, common, io, rc, "arrive",
+                    "Arrival at the point of entry and the designated site",
+                    {type, {"facility", "facility", "The designated site"}});
+  AddInspectionStep(
+      cmd, ic, common, io, rc, "complete",
+      "Complete an inspection, with the warheads counted on the designated "
+      "missile",
+      {type,
+       {"facility", "facility", "The site (default: the designated one)"},
+       {"rv-item", "rv_inspected_item",
+        "The missile counted (default with --rv-counted: the designated "
+        "one)"},
+       {"rv-counted", "rv_counted", "Warheads counted on it"},
+       {"ambiguities", "ambiguities", "Ambiguities (@FILE reads a file)"},
+       {"inspected", "inspected_party", "The inspected party"}});
+  AddInspectionStep(
+      cmd, ic, common, io, rc, "rv-commit",
+      "As the inspected party: commit to the deployed missiles at the site",
+      {{"commitment", "commitment",
+        "A commitment computed elsewhere (default: computed here)"}});
+  AddInspectionStep(
+      cmd, ic, common, io, rc, "rv-random",
+      "As the inspecting party: the random value, after the commitment",
+      {{"random", "random", "64 hex digits (default: 32 random bytes)"}});
+  AddInspectionStep(
+      cmd, ic, common, io, rc, "rv-reveal",
+      "As the inspected party: open the commitment; the missile is "
+      "designated",
+      {{"missiles", "missiles", "The committed list (default: the opening)"},
+       {"salt", "salt", "The salt (default: the opening)"}});
+  cmd->callback([cmd, &v, &common, &io, &rc] {
+    if (!cmd->get_subcommands().empty()) return;
+    if (v.regime.dir.empty()) {
+      io.err << "detente: inspections: --dir is required\n";
+      rc = detente::cli::kExitUsage;
+      return;
+    }
+    rc = detente::cli::RunInspectionsView(common, v, io);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -566,6 +720,9 @@ int main(int argc, char** argv) {
     }
     rc = detente::cli::RunBccView(common, dialogue_view, io);
   });
+
+  InspectionCommands inspections;
+  AddInspections(app, inspections, common, io, rc);
 
   CLI::App* finding = app.add_subcommand("finding", "One finding");
   finding->require_subcommand(1);
