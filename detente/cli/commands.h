@@ -165,8 +165,9 @@ int RunState(const CommonOptions& common, const StateOptions& opts, Streams io);
 
 struct FindingsOptions {
   RegimeOptions regime;
-  std::string until;    // default: now
-  std::string out_dir;  // write each finding as <id>.json here
+  std::string until;         // default: now
+  std::string out_dir;       // write each finding as <id>.json here
+  std::string cadence_from;  // check the sessions' yearly minimum from here
 };
 int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
                 Streams io);

@@ -525,6 +525,10 @@ int main(int argc, char** argv) {
       ->required();
   findings->add_option("--until", findings_opts.until,
                        "Look at events up to this date; default: now");
+  findings->add_option("--cadence-from", findings_opts.cadence_from,
+                       "Check the commission's yearly minimum of sessions "
+                       "for treaty years ending on or after this date "
+                       "(default: every year)");
   findings->add_option("--out", findings_opts.out_dir,
                        "Write each finding with its evidence as <id>.json");
   AddFormatFlags(findings, &common, false);

@@ -154,10 +154,19 @@ int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
   Result<Instant> until = WhenOrNow(opts.until);
   if (!until.ok())
     return Fail(io, until.status().WithContext("--until"), kExitUsage);
+  compliance::CheckOptions check;
+  check.until = *until;
+  if (!opts.cadence_from.empty()) {
+    Result<Date> from = Date::Parse(opts.cadence_from);
+    if (!from.ok()) {
+      return Fail(io, from.status().WithContext("--cadence-from"), kExitUsage);
+    }
+    check.cadence_from = *from;
+  }
   Result<OpenRegime> regime = OpenRegimeDir(*spec, opts.regime.dir);
   if (!regime.ok()) return Fail(io, regime.status());
   Result<compliance::ComplianceResult> result =
-      compliance::Check(*spec, regime->inputs, {*until});
+      compliance::Check(*spec, regime->inputs, check);
   if (!result.ok()) return Fail(io, result.status());
   const auto& findings = result->findings;
   if (!opts.out_dir.empty()) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "detente/commission/commission.h"
 #include "detente/compliance/witnesses.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/notification/notification.h"
@@ -22,7 +23,8 @@ Severity SeverityOf(std::string_view rule) {
   if (rule == "limit-exceeded" || rule == "bad-signature" ||
       rule == "missing-update" || rule == "eliminated-item-used" ||
       rule == "warheads-over-type-maximum" ||
-      rule == "declared-totals-mismatch") {
+      rule == "declared-totals-mismatch" || rule == "sessions-below-minimum" ||
+      rule == "warheads-count-mismatch") {
     return Severity::kViolation;
   }
   if (rule == "late-notification" || rule == "sequence-gap" ||
@@ -71,6 +73,24 @@ class EvidenceMaker {
     b.checkpoint = cp->note;
     e.proof = ledger::FormatProofBundle(b);
     return e;
+  }
+
+  // The whole log up to `against`: every entry, the last one with a
+  // tlog-proof against the checkpoint (the root of all of them).
+  Result<std::vector<Evidence>> WholeLog(
+      const std::string& party, const ledger::StoredCheckpoint& against) {
+    ledger::LogStore* log = logs_.at(party);
+    std::vector<Evidence> out;
+    out.reserve(against.size);
+    DETENTE_RETURN_IF_ERROR(log->ScanEntries(
+        0, against.size, [&](uint64_t i, std::string_view entry) -> Status {
+          out.push_back({party, i, std::string(entry), {}});
+          return Status::Ok();
+        }));
+    DETENTE_ASSIGN_OR_RETURN(Evidence last,
+                             Make({party, against.size - 1}, &against));
+    out.back() = std::move(last);
+    return out;
   }
 
   Result<std::vector<Evidence>> MakeAll(
@@ -403,6 +423,67 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
                       party.code, u.as_of.ToString(), u.due.ToString()),
           refs, {{"as_of", u.as_of.ToString()}, {"due_by", u.due.ToString()}},
           against));
+    }
+  }
+  // Commission sessions below the yearly minimum, for each treaty year that
+  // has ended. The evidence is every party's whole log, entry 0 up to the
+  // checkpoint a witness last cosigned after the year's end: all of it, so
+  // that the verifier recomputes the root and counts the sessions itself.
+  // By default from the first commission message on the logs: a history
+  // that does not model the commission (a synthetic database history) has
+  // no sessions to count.
+  std::optional<Date> cadence_from = options.cadence_from;
+  if (!cadence_from) {
+    std::optional<Instant> first;
+    auto note = [&](const commission::Source& src) {
+      if (!first || src.time < *first) first = src.time;
+    };
+    for (const auto& [id, i] : result.state.commission.issues) note(i.raised);
+    for (const auto& [id, sn] : result.state.commission.sessions) {
+      for (const commission::Source& src : sn.history) note(src);
+    }
+    for (const auto& [id, d] : result.state.commission.dialogues) {
+      for (const auto& c : d.history) note(c.source);
+    }
+    if (first) cadence_from = first->date();
+  }
+  if (spec.commission && spec.commission->min_sessions_per_year > 0) {
+    for (const commission::CadenceYear& y :
+         commission::Cadence(spec, result.state.commission, options.until)) {
+      if (!y.Short()) continue;
+      const Date last_day = y.year.range.end.AddDays(-1);
+      if (!cadence_from || last_day < *cadence_from) continue;
+      const Instant year_end = Instant::StartOf(y.year.range.end);
+      std::vector<Evidence> all;
+      for (const treaty::Party& party : spec.parties) {
+        if (logs.find(party.code) == logs.end()) continue;
+        const ReceiptBook& book = receipts[party.code];
+        if (!book.last_seen || book.last_seen->checkpoint.size == 0) continue;
+        DETENTE_ASSIGN_OR_RETURN(
+            std::vector<Evidence> run,
+            evidence.WholeLog(party.code, book.last_seen->checkpoint));
+        for (Evidence& e : run) all.push_back(std::move(e));
+      }
+      Finding f;
+      f.treaty = spec.id;
+      f.rule = "sessions-below-minimum";
+      f.party = "all";
+      f.time = year_end;
+      f.severity = SeverityOf(f.rule);
+      f.text = fmt::format(
+          "the {} convened {} session{} in treaty year {} ({} to {}); the "
+          "treaty requires at least {}",
+          spec.commission->name.empty() ? "commission" : spec.commission->name,
+          y.convened, y.convened == 1 ? "" : "s", y.year.number,
+          y.year.range.start.ToString(), last_day.ToString(), y.required);
+      f.claim = {{"year", std::to_string(y.year.number)},
+                 {"from", y.year.range.start.ToString()},
+                 {"to", last_day.ToString()},
+                 {"convened", std::to_string(y.convened)},
+                 {"required", std::to_string(y.required)}};
+      f.evidence = std::move(all);
+      f.id = ComputeFindingId(f);
+      result.findings.push_back(std::move(f));
     }
   }
   std::stable_sort(

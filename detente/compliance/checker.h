@@ -10,6 +10,11 @@
 //   warheads-over-type-maximum, status-mismatch, facility-mismatch,
 //   warheads-mismatch, warheads-on-non-deployed
 //                            illegal steps in the fold
+//   commission-step-refused, inspection-step-refused, warheads-count-mismatch,
+//   rv-*                     steps the commission or inspections refuse, and
+//                            what inspections show (regime/fold.h)
+//   sessions-below-minimum   fewer commission sessions in a treaty year than
+//                            the spec's minimum; evidence: the whole logs
 // Each finding carries the entries it rests on with inclusion proofs
 // against the log's latest checkpoint, which should carry another party's
 // cosignature (log receipt).
@@ -22,6 +27,7 @@
 #ifndef DETENTE_COMPLIANCE_CHECKER_H_
 #define DETENTE_COMPLIANCE_CHECKER_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +55,11 @@ struct CheckOptions {
   // which bad-signature findings are not produced.
   regime::EntryAuthentication authentication =
       regime::EntryAuthentication::kEntrySignatures;
+  // The commission's yearly minimum is checked for treaty years ending on
+  // or after this date: for histories whose record of sessions is complete
+  // only from some date on. Default: the first commission message on the
+  // logs (none: the logs do not model the commission, nothing is checked).
+  std::optional<Date> cadence_from;
 };
 
 struct ComplianceResult {

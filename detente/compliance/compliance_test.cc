@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "detente/commission/agenda.h"
 #include "detente/compliance/checker.h"
 #include "detente/compliance/verify.h"
 #include "detente/crypto/cosignature.h"
@@ -403,6 +404,90 @@ TEST_F(ComplianceTest, MissingUpdateRunMustStartAtTheLastDeclaration) {
   EXPECT_EQ(v.code(), StatusCode::kFailedPrecondition) << v;
   EXPECT_THAT(std::string(v.message()),
               HasSubstr("neither the log's first entry nor a declaration"));
+}
+
+// Sessions below the yearly minimum: treaty year 1 (5 Feb 2011 – 4 Feb
+// 2012) saw one session of the two New START requires. The evidence is both
+// whole logs up to checkpoints the other party cosigned after the year's
+// end; the verifier recomputes both roots and counts the sessions itself.
+TEST_F(ComplianceTest, SessionsBelowTheYearlyMinimumAreFoundAndProven) {
+  Declare(*us_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  Declare(*ru_, "NST-DB-INIT", "2011-02-05", 10, 1, "2011-03-01T00:00:00Z");
+  auto session = [&](const std::string& id, const std::string& start,
+                     const std::string& end) {
+    const std::string issue = id + "-I";
+    Send(*us_, "NST-BCC-ISSUE-RAISE", start + "T00:00:00Z",
+         {{"issue", Value::Str(issue)}, {"title", Value::Str("Telemetry")}});
+    Send(*us_, "NST-BCC-SESSION-PROPOSE", start + "T00:10:00Z",
+         {{"session", Value::Str(id)},
+          {"start", Value::Str(start)},
+          {"end", Value::Str(end)},
+          {"venue", Value::Str("Geneva")}});
+    Send(*us_, "NST-BCC-AGENDA-PROPOSE", start + "T00:20:00Z",
+         {{"session", Value::Str(id)}, {"issues", Value::Str(issue)}});
+    Send(*ru_, "NST-BCC-SESSION-ACCEPT", start + "T00:30:00Z",
+         {{"session", Value::Str(id)},
+          {"start", Value::Str(start)},
+          {"end", Value::Str(end)},
+          {"venue", Value::Str("Geneva")}});
+    Send(*ru_, "NST-BCC-AGENDA-ACCEPT", start + "T00:40:00Z",
+         {{"session", Value::Str(id)},
+          {"agenda", Value::Str(commission::AgendaHashHex("new-start", id, 1,
+                                                          {issue}))}});
+    Send(*us_, "NST-BCC-SESSION-CONVENE", start + "T09:00:00Z",
+         {{"session", Value::Str(id)}});
+  };
+  session("S1", "2011-03-28", "2011-04-08");
+  Receipt(*us_, *ru_, Unix("2011-04-08T00:00:00Z"));
+  Receipt(*ru_, *us_, Unix("2011-04-08T00:00:00Z"));
+  // Both look at each other's logs after the year's end.
+  WitnessCheck(*us_, *ru_, Unix("2012-02-10T00:00:00Z"));
+  WitnessCheck(*ru_, *us_, Unix("2012-02-10T00:00:00Z"));
+
+  Result<ComplianceResult> r = Run("2012-02-20T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  const Finding* cadence = nullptr;
+  for (const Finding& f : r->findings) {
+    if (f.rule == "sessions-below-minimum") cadence = &f;
+  }
+  ASSERT_NE(cadence, nullptr);
+  EXPECT_EQ(cadence->party, "all");
+  EXPECT_EQ(cadence->claim.at("year"), "1");
+  EXPECT_EQ(cadence->claim.at("convened"), "1");
+  EXPECT_EQ(cadence->claim.at("required"), "2");
+  EXPECT_EQ(cadence->severity, Severity::kViolation);
+  EXPECT_EQ(cadence->evidence.size(), us_->log->size() + ru_->log->size());
+  Result<Finding> back = FindingFromJson(FindingToJson(*cadence));
+  ASSERT_TRUE(back.ok()) << back.status();
+  Status v = VerifyFinding(*back, NewStart(), Keys());
+  EXPECT_TRUE(v.ok()) << v;
+
+  // Leaving out an entry, or changing any of them, breaks it.
+  for (size_t e = 0; e < back->evidence.size(); ++e) {
+    Finding cut = *back;
+    cut.evidence.erase(cut.evidence.begin() + static_cast<ptrdiff_t>(e));
+    cut.id = ComputeFindingId(cut);
+    EXPECT_FALSE(VerifyFinding(cut, NewStart(), Keys()).ok())
+        << "without " << e;
+    Finding flipped = *back;
+    std::string& bytes = flipped.evidence[e].entry;
+    bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 1);
+    flipped.id = ComputeFindingId(flipped);
+    EXPECT_FALSE(VerifyFinding(flipped, NewStart(), Keys()).ok())
+        << "entry " << e;
+  }
+
+  // A second session in the year: no finding.
+  session("S2", "2011-09-12", "2011-09-21");
+  Receipt(*us_, *ru_, Unix("2011-09-22T00:00:00Z"));
+  Receipt(*ru_, *us_, Unix("2011-09-22T00:00:00Z"));
+  r = Run("2012-02-20T00:00:00Z");
+  ASSERT_TRUE(r.ok()) << r.status();
+  for (const Finding& f : r->findings) {
+    EXPECT_NE(f.rule, "sessions-below-minimum") << f.text;
+  }
+  // The old finding no longer holds against the logs as they are: the
+  // verifier, shown the longer logs, counts two sessions.
 }
 
 }  // namespace

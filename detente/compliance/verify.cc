@@ -2,9 +2,12 @@
 
 #include <map>
 
+#include "detente/commission/messages.h"
 #include "detente/compliance/witnesses.h"
 #include "detente/crypto/encoding.h"
 #include "detente/ledger/checkpoint.h"
+#include "detente/ledger/compact_range.h"
+#include "detente/ledger/merkle_hash.h"
 #include "detente/notification/notification.h"
 #include "detente/regime/fold.h"
 #include "detente/registry/counting.h"
@@ -31,6 +34,107 @@ Result<std::string> ClaimOf(const Finding& f, const char* key) {
   return it->second;
 }
 
+// sessions-below-minimum: the evidence is every party's whole log, entry 0
+// to the size of a checkpoint cosigned after the year's end, the last entry
+// carrying the tlog-proof. The entries' root must be the checkpoint's; then
+// the sessions convened in the year are counted from the entries alone.
+Status VerifyCadence(const Finding& f, const treaty::Spec& spec,
+                     std::span<const crypto::VerifierKey> log_keys) {
+  if (!spec.commission || spec.commission->min_sessions_per_year <= 0) {
+    return Status::FailedPrecondition(fmt::format(
+        "treaty '{}' sets no minimum of commission sessions", spec.id));
+  }
+  DETENTE_ASSIGN_OR_RETURN(std::string from_text, ClaimOf(f, "from"));
+  DETENTE_ASSIGN_OR_RETURN(std::string to_text, ClaimOf(f, "to"));
+  DETENTE_ASSIGN_OR_RETURN(Date from, Date::Parse(from_text));
+  DETENTE_ASSIGN_OR_RETURN(Date to, Date::Parse(to_text));
+  const int64_t year_end = Instant::StartOf(to).AddDays(1).unix_seconds();
+  // The runs, one per party, in the order given.
+  std::map<std::string, std::vector<const Evidence*>> runs;
+  for (const Evidence& e : f.evidence) runs[e.party].push_back(&e);
+  for (const treaty::Party& p : spec.parties) {
+    if (!runs.count(p.code)) {
+      return Status::FailedPrecondition(
+          fmt::format("the evidence holds no log of {}", p.code));
+    }
+  }
+  int64_t convened = 0;
+  for (const auto& [party, run] : runs) {
+    for (size_t i = 0; i < run.size(); ++i) {
+      if (run[i]->index != i) {
+        return Status::FailedPrecondition(fmt::format(
+            "{}'s log: evidence entry {} has index {}; the whole log from "
+            "entry 0 is needed",
+            party, i, run[i]->index));
+      }
+    }
+    const Evidence& last = *run.back();
+    const std::string where = fmt::format("{}'s log", party);
+    DETENTE_ASSIGN_OR_RETURN(ledger::ProofBundle bundle,
+                             ledger::ParseProofBundle(last.proof));
+    if (bundle.index != last.index) {
+      return Status::InvalidArgument(
+          fmt::format("{}: the proof is for index {}", where, bundle.index));
+    }
+    DETENTE_ASSIGN_OR_RETURN(crypto::Note note,
+                             crypto::ParseNote(bundle.checkpoint));
+    DETENTE_ASSIGN_OR_RETURN(ledger::Checkpoint body,
+                             ledger::Checkpoint::ParseBody(note.text));
+    const crypto::VerifierKey* log_key = nullptr;
+    for (const crypto::VerifierKey& k : log_keys) {
+      if (k.name() == body.origin) log_key = &k;
+    }
+    if (log_key == nullptr) {
+      return Status::NotFound(fmt::format(
+          "{}: no verifier key given for log '{}'", where, body.origin));
+    }
+    DETENTE_ASSIGN_OR_RETURN(std::vector<crypto::VerifierKey> witnesses,
+                             WitnessKeys(log_keys, body.origin));
+    Result<ledger::OpenedCheckpoint> opened = ledger::VerifyProofBundle(
+        bundle, crypto::AsBytes(last.entry), *log_key, witnesses, 1);
+    if (!opened.ok()) return opened.status().WithContext(where);
+    if (opened->checkpoint.size != run.size()) {
+      return Status::FailedPrecondition(
+          fmt::format("{}: {} entries given, the checkpoint has {}", where,
+                      run.size(), opened->checkpoint.size));
+    }
+    ledger::CompactRange range;
+    for (const Evidence* e : run) range.Append(ledger::HashLeaf(e->entry));
+    if (range.Root() != opened->checkpoint.root) {
+      return Status::FailedPrecondition(
+          where + ": the entries' root is not the checkpoint's");
+    }
+    std::optional<uint64_t> seen = LatestReceipt(*opened);
+    if (!seen || static_cast<int64_t>(*seen) < year_end) {
+      return Status::FailedPrecondition(
+          fmt::format("{}: no cosignature shows the log as it stood after {}",
+                      where, to.ToString()));
+    }
+    for (const Evidence* e : run) {
+      DETENTE_ASSIGN_OR_RETURN(notification::SignedNotification sn,
+                               notification::ParseEntry(e->entry));
+      Status sig = notification::VerifySignature(sn, *log_key);
+      if (!sig.ok()) {
+        return sig.WithContext(fmt::format("{} entry {}", where, e->index));
+      }
+      const notification::Notification& n = sn.notification;
+      if (commission::KindOf(n.type) ==
+              commission::MessageKind::kSessionConvene &&
+          n.event_time.date() >= from && n.event_time.date() <= to) {
+        ++convened;
+      }
+    }
+  }
+  if (convened >= spec.commission->min_sessions_per_year) {
+    return Status::FailedPrecondition(fmt::format(
+        "the logs show {} session(s) convened from {} to {}; the minimum is "
+        "{}",
+        convened, from.ToString(), to.ToString(),
+        spec.commission->min_sessions_per_year));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
@@ -48,6 +152,8 @@ Status VerifyFinding(const Finding& f, const treaty::Spec& spec,
   if (f.evidence.empty()) {
     return Status::InvalidArgument("finding carries no evidence");
   }
+  if (f.rule == "sessions-below-minimum")
+    return VerifyCadence(f, spec, log_keys);
   // Party code -> log key, learnt from the evidence's notifications.
   std::vector<Checked> checked;
   for (size_t i = 0; i < f.evidence.size(); ++i) {
