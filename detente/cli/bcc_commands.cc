@@ -434,14 +434,15 @@ int RunBccView(const CommonOptions& common, const CommissionViewOptions& opts,
     io.out << t.Render();
     if (standing.current != nullptr) {
       io.out << "\nitems of the current version:\n";
+      TextTable items({"item", "title", "accepted by"});
       for (const std::string& item : standing.current->issues) {
         const auto& by = standing.item_accepted_by[item];
         auto issue = st->issues.find(item);
-        io.out << fmt::format(
-            "  {:<8} {:<40} accepted by {}\n", item,
-            issue == st->issues.end() ? "" : issue->second.title,
-            by.empty() ? "no party" : Join(by, ", "));
+        items.AddRow({item,
+                      issue == st->issues.end() ? "" : issue->second.title,
+                      by.empty() ? "no party" : Join(by, ", ")});
       }
+      io.out << items.Render();
     }
     return kExitOk;
   }
@@ -614,6 +615,7 @@ int RunCommissionStep(const CommonOptions& common,
   n.body = Value::OfMap(std::move(body));
 
   AppendOptions append;
+  append.dry_run = opts.dry_run;
   append.precheck = [&](const notification::Notification& full) {
     return c.Apply(full);
   };
@@ -631,12 +633,20 @@ int RunCommissionStep(const CommonOptions& common,
                     ? kExitCheckFailed
                     : kExitInput);
   }
+  if (opts.dry_run && common.format != OutputFormat::kJson) {
+    io.out << fmt::format(
+        "{} could send {} (sequence {}) at {}: accepted; nothing appended "
+        "(--dry-run)\n",
+        n.sender, n.type, done->sequence, n.event_time.ToString());
+    return kExitOk;
+  }
   if (common.format == OutputFormat::kJson) {
     json body_json = json::object();
     for (const auto& [k, v] : fields) body_json[k] = v;
     io.out << json{{"index", done->index},
                    {"sequence", done->sequence},
                    {"type", n.type},
+                   {"dry_run", opts.dry_run},
                    {"sender", n.sender},
                    {"event_time", n.event_time.ToString()},
                    {"body", body_json}}

@@ -236,6 +236,7 @@ struct CommissionStepOptions {
   std::map<std::string, std::string> fields;  // body fields by name
   bool accept_dates = false;  // accept: the session's proposed dates
   std::string body_file;      // JSON object of further body fields
+  bool dry_run = false;       // check only: nothing appended
 };
 int RunCommissionStep(const CommonOptions& common,
                       const CommissionStepOptions& opts, Streams io);

@@ -82,6 +82,9 @@ void AddStep(CLI::App* parent, std::deque<StepCommand>& steps,
                   "file)");
   cmd->add_option("--body", sc.opts.body_file,
                   "A JSON object of further body fields");
+  cmd->add_flag("--dry-run", sc.opts.dry_run,
+                "Check the step against the catalogue and the commission; "
+                "append nothing");
   AddFormatFlags(cmd, &common, false);
   cmd->callback([&sc, &common, &io, &rc, cmd, opts, bools] {
     for (const auto& [flag, field] : opts) {

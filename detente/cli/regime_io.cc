@@ -128,6 +128,7 @@ Result<Appended> AppendNotification(const treaty::Spec& spec,
       return Status(p.code(), fmt::format("{}; nothing appended", p.message()));
     }
   }
+  if (opts.dry_run) return Appended{log->size(), n.sequence};
   std::string entry = notification::Sign(n, key).Entry();
   DETENTE_ASSIGN_OR_RETURN(uint64_t index, log->Append(entry));
   return Appended{index, n.sequence};

@@ -58,6 +58,8 @@ struct AppendOptions {
   // Called with the complete notification (sequence set) after validation
   // and before signing: a non-OK status refuses it, nothing appended.
   std::function<Status(const notification::Notification&)> precheck;
+  // Every check, nothing signed or appended: `index` is where it would go.
+  bool dry_run = false;
 };
 
 struct Appended {
