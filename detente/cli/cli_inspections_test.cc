@@ -67,6 +67,10 @@ class CliInspectionsTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+
   RunResult Run(const std::string& args, bool merge_stderr = true) {
     std::string cmd = "cd '" + dir_.string() + "' && '" + DETENTE_BINARY_DIR +
                       "/bin/detente' " + args +
@@ -243,9 +247,39 @@ TEST_F(CliInspectionsTest, TypeOneWithTheMissileChosenByNeitherParty) {
   // The refused steps are on no log, so no view shows them.
   EXPECT_THAT(table.out, Not(HasSubstr("refused steps")));
 
-  // The compliance pass finds it.
-  RunResult findings = Run("findings --dir . --json", false);
-  EXPECT_THAT(findings.out, HasSubstr("warheads-count-mismatch"));
+  // The compliance pass finds it, and once each party has cosigned the
+  // other's log, the finding verifies offline.
+  for (const auto& [p, w] :
+       {std::pair<std::string, std::string>{"US", "RU"}, {"RU", "US"}}) {
+    ASSERT_EQ(Run("log checkpoint --db " + p + ".db --key " + p + ".key").code,
+              0);
+    Write("c.proof",
+          Run("log prove consistency --db " + p + ".db --from 0", false).out);
+    RunResult cos =
+        Run("log cosign --db " + w + ".db --key " + w + ".key --log-vkey " + p +
+                ".key.vkey --proof c.proof",
+            false);
+    ASSERT_EQ(cos.code, 0) << cos.out;
+    Write("c.cosigned", cos.out);
+    ASSERT_EQ(Run("log receipt --db " + p + ".db --witness " + w +
+                  ".key.cosigner.vkey c.cosigned")
+                  .code,
+              0);
+  }
+  RunResult findings = Run("findings --dir . --json --out found", false);
+  ASSERT_EQ(findings.code, 0) << findings.out;
+  std::string finding;
+  const nlohmann::json found = nlohmann::json::parse(findings.out);
+  for (const auto& f : found["findings"]) {
+    if (f["rule"] == "warheads-count-mismatch") {
+      finding = f["id"].get<std::string>();
+    }
+  }
+  ASSERT_FALSE(finding.empty()) << findings.out;
+  RunResult verified = Run("finding verify found/" + finding +
+                           ".json --vkeys US.key.vkey RU.key.vkey");
+  EXPECT_EQ(verified.code, 0) << verified.out;
+  EXPECT_THAT(verified.out, HasSubstr("holds"));
 }
 
 TEST_F(CliInspectionsTest, TheEleventhTypeOneRequestOfATreatyYearIsRefused) {

@@ -308,8 +308,16 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
         for (; seen_irregularities < s.irregularities.size();
              ++seen_irregularities) {
           const regime::Irregularity& i = s.irregularities[seen_irregularities];
+          // The responsible party's declaration and everything it sent
+          // since, with the entries the irregularity rests on (an
+          // inspection's messages come from both parties): re-folded, they
+          // show the same step.
+          std::vector<EntryRef> refs = chain[i.party];
+          refs.insert(refs.end(), i.entries.begin(), i.entries.end());
+          std::sort(refs.begin(), refs.end());
+          refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
           Status st =
-              add(i.rule, i.party, i.time, i.text, c, {{"rule", i.rule}});
+              add(i.rule, i.party, i.time, i.text, refs, {{"rule", i.rule}});
           if (!st.ok()) {
             failure = st;
             return false;

@@ -351,12 +351,30 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
       s.inspections = insp.TakeState();
       for (size_t k = seen; k < s.inspections.irregularities.size(); ++k) {
         const inspection::Irregularity& i = s.inspections.irregularities[k];
+        // What it rests on, and every message of its inspection: re-folded
+        // with the inspected party's declaration, they show it again.
+        std::vector<inspection::Source> sources = i.sources;
+        if (auto it = s.inspections.inspections.find(i.inspection);
+            it != s.inspections.inspections.end()) {
+          const inspection::Inspection& insp = it->second;
+          sources.push_back(insp.requested);
+          if (insp.arrived) sources.push_back(*insp.arrived);
+          if (insp.completed) sources.push_back(*insp.completed);
+          if (insp.rv) {
+            sources.push_back(insp.rv->committed);
+            if (insp.rv->random_given)
+              sources.push_back(*insp.rv->random_given);
+            if (insp.rv->revealed) sources.push_back(*insp.rv->revealed);
+          }
+        }
         std::vector<EntryRef> refs;
-        for (const inspection::Source& src : i.sources) {
+        for (const inspection::Source& src : sources) {
           auto at = s.message_index.find({src.party, src.sequence});
           if (at != s.message_index.end())
             refs.push_back({src.party, at->second});
         }
+        std::sort(refs.begin(), refs.end());
+        refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
         s.irregularities.push_back({i.rule, i.party, i.time, i.text, refs});
       }
       if (!st.ok() && s.inspections.irregularities.size() == seen) {
