@@ -91,23 +91,6 @@ const notification::Notification* FindNotification(
   return nullptr;
 }
 
-// The deployed missiles `party` declares at `facility` in `s`: what the
-// regime fold checks a committed list against (its Declarations over the
-// database: a deployed ICBM or SLBM of the party at the site).
-std::vector<std::string> DeclaredDeployedMissiles(const regime::State& s,
-                                                  std::string_view party,
-                                                  std::string_view facility) {
-  std::vector<std::string> out;
-  for (const auto& [id, item] : s.items.items()) {
-    if (item.party == party && item.facility == facility &&
-        item.status == "deployed" &&
-        (item.category == "icbm" || item.category == "slbm")) {
-      out.push_back(id);
-    }
-  }
-  return out;
-}
-
 // --- The designation, recomputed ------------------------------------------
 
 // The derivation of docs/inspection.md step 4, spelled out so that a
@@ -547,7 +530,8 @@ Status FillStep(const treaty::Spec& spec, const treaty::NotificationType& type,
         DETENTE_ASSIGN_OR_RETURN(
             list, inspection::ParseMissileList(o.missiles, "--missiles"));
       } else {
-        list = DeclaredDeployedMissiles(st, o.party, insp.facility);
+        list = regime::ItemDeclarations(st.items).DeployedMissilesAt(
+            o.party, insp.facility);
         if (list.empty()) {
           return Status::FailedPrecondition(fmt::format(
               "{} declares no deployed missiles at {} as the logs stand at "

@@ -78,39 +78,29 @@ bool IsMissileCategory(std::string_view category) {
   return category == "icbm" || category == "slbm";
 }
 
-// What an inspection is checked against: the database as the fold has it
-// at the step.
-class ItemDeclarations : public inspection::Declarations {
- public:
-  explicit ItemDeclarations(const registry::ItemSet& items) : items_(items) {}
-
-  std::optional<int64_t> DeclaredWarheads(
-      std::string_view party, std::string_view item) const override {
-    const registry::Item* i = items_.FindItem(item);
-    if (i == nullptr || i->party != party || i->status != "deployed" ||
-        !IsMissileCategory(i->category)) {
-      return std::nullopt;
-    }
-    return i->warheads;
-  }
-
-  std::vector<std::string> DeployedMissilesAt(
-      std::string_view party, std::string_view facility) const override {
-    std::vector<std::string> out;
-    for (const auto& [id, i] : items_.items()) {
-      if (i.party == party && i.facility == facility &&
-          i.status == "deployed" && IsMissileCategory(i.category)) {
-        out.push_back(id);
-      }
-    }
-    return out;
-  }
-
- private:
-  const registry::ItemSet& items_;
-};
-
 }  // namespace
+
+std::optional<int64_t> ItemDeclarations::DeclaredWarheads(
+    std::string_view party, std::string_view item) const {
+  const registry::Item* i = items_.FindItem(item);
+  if (i == nullptr || i->party != party || i->status != "deployed" ||
+      !IsMissileCategory(i->category)) {
+    return std::nullopt;
+  }
+  return i->warheads;
+}
+
+std::vector<std::string> ItemDeclarations::DeployedMissilesAt(
+    std::string_view party, std::string_view facility) const {
+  std::vector<std::string> out;
+  for (const auto& [id, i] : items_.items()) {
+    if (i.party == party && i.facility == facility && i.status == "deployed" &&
+        IsMissileCategory(i.category)) {
+      out.push_back(id);
+    }
+  }
+  return out;
+}
 
 Applier::Applier(const treaty::Spec& spec) : spec_(spec) {
   for (const treaty::NotificationType& t : spec.notifications) {

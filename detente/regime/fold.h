@@ -27,6 +27,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "detente/base/result.h"
@@ -105,6 +106,22 @@ struct State {
   Result<int64_t> Aggregate(size_t limit, size_t party) const {
     return tally.Value(limit, party, items);
   }
+};
+
+// What an inspection is checked against: the database as the fold has it
+// at the step — a party's deployed ICBMs and SLBMs and their warheads.
+// Borrows `items`, which must outlive it; const methods are thread-safe
+// while `items` is not modified.
+class ItemDeclarations : public inspection::Declarations {
+ public:
+  explicit ItemDeclarations(const registry::ItemSet& items) : items_(items) {}
+  std::optional<int64_t> DeclaredWarheads(std::string_view party,
+                                          std::string_view item) const override;
+  std::vector<std::string> DeployedMissilesAt(
+      std::string_view party, std::string_view facility) const override;
+
+ private:
+  const registry::ItemSet& items_;
 };
 
 // What a notification type does to the database (docs/regime.md), decided
