@@ -152,7 +152,9 @@ void RunRandomChanges(const treaty::Spec& spec, uint64_t seed, int steps) {
       tally.Remove(*existing);
       ItemSet rest;
       for (const auto& [k, v] : items.items()) {
-        if (k != id) ASSERT_TRUE(rest.AddItem(v).ok());
+        if (k != id) {
+          ASSERT_TRUE(rest.AddItem(v).ok());
+        }
       }
       items = std::move(rest);
     } else if (rng() % 8 == 0) {
@@ -168,7 +170,9 @@ void RunRandomChanges(const treaty::Spec& spec, uint64_t seed, int steps) {
       Result<Aggregate> want =
           Count(spec.limits[l], items, spec.parties[p].code);
       ASSERT_EQ(v.ok(), want.ok()) << where;
-      if (v.ok()) ASSERT_EQ(*v, want->value) << where;
+      if (v.ok()) {
+        ASSERT_EQ(*v, want->value) << where;
+      }
     }
     ExpectSame(CountAll(spec, items), tally.All(items), where);
     if (::testing::Test::HasFatalFailure()) return;
