@@ -346,15 +346,14 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
         std::vector<inspection::Source> sources = i.sources;
         if (auto it = s.inspections.inspections.find(i.inspection);
             it != s.inspections.inspections.end()) {
-          const inspection::Inspection& insp = it->second;
-          sources.push_back(insp.requested);
-          if (insp.arrived) sources.push_back(*insp.arrived);
-          if (insp.completed) sources.push_back(*insp.completed);
-          if (insp.rv) {
-            sources.push_back(insp.rv->committed);
-            if (insp.rv->random_given)
-              sources.push_back(*insp.rv->random_given);
-            if (insp.rv->revealed) sources.push_back(*insp.rv->revealed);
+          const inspection::Inspection& one = it->second;
+          sources.push_back(one.requested);
+          if (one.arrived) sources.push_back(*one.arrived);
+          if (one.completed) sources.push_back(*one.completed);
+          if (one.rv) {
+            sources.push_back(one.rv->committed);
+            if (one.rv->random_given) sources.push_back(*one.rv->random_given);
+            if (one.rv->revealed) sources.push_back(*one.rv->revealed);
           }
         }
         std::vector<EntryRef> refs;
