@@ -17,8 +17,11 @@
 #include "detente/cli/commands.h"
 #include "detente/cli/regime_io.h"
 #include "detente/cli/table.h"
+#include "detente/commission/agenda.h"
 #include "detente/commission/commission.h"
 #include "detente/commission/messages.h"
+#include "detente/commission/outcome.h"
+#include "detente/crypto/keys.h"
 #include "fmt/format.h"
 
 namespace detente::cli {
@@ -312,6 +315,9 @@ Status FillFromState(MessageKind kind, const commission::State& st,
   if (kind == MessageKind::kPostpone && !fields.count("new_dates_to_follow")) {
     fields["new_dates_to_follow"] = "false";
   }
+  if (kind == MessageKind::kOutcome && !fields.count("confidential")) {
+    fields["confidential"] = "false";  // --confidential marks it
+  }
   (void)parties;
   return Status::Ok();
 }
@@ -444,6 +450,54 @@ int RunBccView(const CommonOptions& common, const CommissionViewOptions& opts,
       }
       io.out << items.Render();
     }
+    return kExitOk;
+  }
+
+  if (opts.view == "outcomes") {
+    std::map<std::string, crypto::VerifierKey> keys;
+    for (const auto& [party, c] : st->commissioners) keys.emplace(party, c.key);
+    json out = json::array();
+    TextTable t({"outcome", "session", "signed", "title", "confidential",
+                 "signatures"});
+    for (const commission::Outcome& o : st->outcomes) {
+      Status v =
+          commission::VerifyOutcome(o.record, o.signatures, parties, keys);
+      std::vector<std::string> by;
+      for (const auto& sig : o.signatures) by.push_back(sig.party);
+      const std::string name =
+          fmt::format("{} {}", o.record.kind, o.record.number);
+      out.push_back({{"kind", o.record.kind},
+                     {"number", o.record.number},
+                     {"session", o.record.session},
+                     {"title", o.record.title},
+                     {"signed", o.record.signed_on.ToString()},
+                     {"confidential", o.record.confidential},
+                     {"issues", o.record.issues},
+                     {"signed_by", by},
+                     {"verified", v.ok()},
+                     {"problem", v.ok() ? "" : std::string(v.message())},
+                     {"source", SourceJson(o.source)}});
+      t.AddRow({name, o.record.session, o.record.signed_on.ToString(),
+                o.record.title, o.record.confidential ? "yes" : "no",
+                v.ok() ? "verified: " + Join(by, ", ")
+                       : "NOT VERIFIED: " + std::string(v.message())});
+    }
+    if (as_json) {
+      io.out << json{{"treaty", spec->id},
+                     {"at", at->ToString()},
+                     {"outcomes", out}}
+                    .dump(2)
+             << "\n";
+      return kExitOk;
+    }
+    io.out << fmt::format(
+        "{} — commission outcomes at {}\n\n",
+        spec->short_name.empty() ? spec->id : spec->short_name, at->ToString());
+    io.out << t.Render();
+    io.out << fmt::format(
+        "\n{} outcomes; signatures checked against the Commissioners' keys "
+        "on the logs\n",
+        st->outcomes.size());
     return kExitOk;
   }
 
@@ -592,7 +646,11 @@ int RunCommissionStep(const CommonOptions& common,
         return Fail(io, content.status().WithContext("--" + name));
       }
       text = std::move(content).value();
-      while (!text.empty() && text.back() == '\n') text.pop_back();
+      // A file's final line feed is not part of a field, except for the
+      // signature lines, each of which ends in one (commission/outcome.h).
+      if (name != "signatures") {
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+      }
     }
   }
   if (Status s = FillFromState(*kind, c.state(), PartyCodes(*spec), fields);
@@ -657,6 +715,50 @@ int RunCommissionStep(const CommonOptions& common,
                           n.sender, n.type, done->sequence,
                           n.event_time.ToString(), done->index, db);
   }
+  return kExitOk;
+}
+
+int RunSignOutcome(const CommonOptions& common, const SignOutcomeOptions& opts,
+                   Streams io) {
+  std::optional<treaty::Spec> spec = LoadSpecOrReport(common, opts.treaty, io);
+  if (!spec) return kExitInput;
+  if (spec->FindParty(opts.party) == nullptr) {
+    return Fail(
+        io,
+        Status::InvalidArgument(fmt::format(
+            "--party: '{}' is not a party to {}", opts.party, spec->id)),
+        kExitUsage);
+  }
+  commission::OutcomeRecord r;
+  r.treaty = spec->id;
+  r.session = opts.session;
+  r.kind = opts.kind;
+  r.number = opts.number;
+  r.title = opts.title;
+  r.text = opts.text;
+  if (r.text.size() > 1 && r.text[0] == '@') {
+    Result<std::string> content = ReadFile(r.text.substr(1));
+    if (!content.ok()) return Fail(io, content.status().WithContext("--text"));
+    r.text = std::move(content).value();
+    while (!r.text.empty() && r.text.back() == '\n') r.text.pop_back();
+  }
+  Result<Date> on = Date::Parse(opts.signed_on);
+  if (!on.ok())
+    return Fail(io, on.status().WithContext("--signed"), kExitUsage);
+  r.signed_on = *on;
+  r.confidential = opts.confidential;
+  if (!opts.issues.empty()) {
+    Result<std::vector<std::string>> ids =
+        commission::ParseIdList(opts.issues, "--issues");
+    if (!ids.ok()) {
+      return Fail(io, ids.status().WithContext("--issues"), kExitUsage);
+    }
+    r.issues = *ids;
+  }
+  Result<crypto::SignerKey> key = crypto::ReadSignerKeyFile(opts.key);
+  if (!key.ok()) return Fail(io, key.status());
+  io.out << commission::FormatSignatures(
+      {commission::SignOutcome(r, opts.party, *key)});
   return kExitOk;
 }
 

@@ -153,6 +153,45 @@ TEST_F(CliBccTest, CairoCannotConveneIsPostponedNotCancelledThenConvenes) {
   s = Json("bcc sessions --at 2022-12-01");
   EXPECT_EQ(s["sessions"][0]["status"], "postponed");
 
+  // Commissioners appointed; an Agreement signed by both and recorded; its
+  // signatures checked from the logs. One signed over other words is
+  // refused, naming whose signature does not verify.
+  for (const char* p : {"US", "RU"}) {
+    const std::string name = std::string(p) + "-commissioner.example/nst";
+    ASSERT_EQ(Run("key new --name " + name + " --out " + p + "-com.key").code,
+              0);
+    std::ifstream vk(dir_ / (std::string(p) + "-com.key.vkey"));
+    std::string vkey;
+    std::getline(vk, vkey);
+    Step(p, "2023-01-02T00:00:00Z",
+         "bcc commissioner --name '" + std::string(p) +
+             " Commissioner' --commissioner-key '" + vkey + "'");
+  }
+  const std::string record =
+      " --session S1 --kind agreement --number 1 --title 'Telemetry' "
+      "--signed 2023-02-03 --text 'Agreed procedures.'";
+  std::string sigs;
+  for (const char* p : {"US", "RU"}) {
+    RunResult sig = Run(std::string("bcc sign-outcome --party ") + p +
+                            " --commissioner-key " + p + "-com.key" + record,
+                        false);
+    ASSERT_EQ(sig.code, 0) << sig.out;
+    sigs += sig.out;
+  }
+  std::ofstream(dir_ / "sigs.txt") << sigs;
+  RunResult forged =
+      Run("bcc record --dir . --party US --time 2023-02-03T19:00:00Z "
+          "--session S1 --kind agreement --number 1 --title 'Telemetry' "
+          "--signed 2023-02-03 --text 'Other words.' --signatures @sigs.txt");
+  EXPECT_EQ(forged.code, 3) << forged.out;
+  EXPECT_THAT(forged.out, HasSubstr("does not verify"));
+  Step("US", "2023-02-03T19:00:00Z",
+       "bcc record" + record + " --signatures @sigs.txt");
+  nlohmann::json outcomes = Json("bcc outcomes");
+  ASSERT_EQ(outcomes["outcomes"].size(), 1u);
+  EXPECT_EQ(outcomes["outcomes"][0]["verified"], true);
+  EXPECT_EQ(outcomes["outcomes"][0]["signed_by"], nlohmann::json({"US", "RU"}));
+
   nlohmann::json issues = Json("bcc issues");
   ASSERT_EQ(issues["issues"].size(), 2u);
   EXPECT_EQ(issues["issues"][0]["id"], "I1");

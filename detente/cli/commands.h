@@ -13,6 +13,7 @@
 #ifndef DETENTE_CLI_COMMANDS_H_
 #define DETENTE_CLI_COMMANDS_H_
 
+#include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <string>
@@ -240,6 +241,24 @@ struct CommissionStepOptions {
 };
 int RunCommissionStep(const CommonOptions& common,
                       const CommissionStepOptions& opts, Streams io);
+
+// detente bcc sign-outcome: a Commissioner's signature line over an outcome
+// record (commission/outcome.h), for `bcc record --signatures @FILE`.
+struct SignOutcomeOptions {
+  std::string treaty = "new-start";
+  std::string party;
+  std::string key;  // the Commissioner's signer key file
+  std::string session;
+  std::string kind;
+  int64_t number = 0;
+  std::string title;
+  std::string signed_on;  // YYYY-MM-DD
+  std::string text;       // @FILE reads a file
+  std::string issues;     // comma-separated
+  bool confidential = false;
+};
+int RunSignOutcome(const CommonOptions& common, const SignOutcomeOptions& opts,
+                   Streams io);
 
 // detente inspections: quota use per inspecting party and type for one
 // quota year, that year's inspections, refusals and irregularities, as the

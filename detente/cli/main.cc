@@ -632,6 +632,36 @@ int main(int argc, char** argv) {
            "sessions");
   add_view(bcc, "agenda",
            "One session's agenda: every version, who accepted what", "agenda");
+  add_view(bcc, "outcomes",
+           "Agreements and Decisions recorded, their signatures checked",
+           "outcomes");
+  detente::cli::SignOutcomeOptions sign_opts;
+  CLI::App* sign = bcc->add_subcommand(
+      "sign-outcome",
+      "As a Commissioner: print your signature line over an outcome record, "
+      "for bcc record --signatures");
+  sign->add_option("--treaty", sign_opts.treaty, "Spec id or path")
+      ->default_val("new-start");
+  sign->add_option("--party", sign_opts.party, "The Commissioner's party")
+      ->required();
+  sign->add_option("--commissioner-key", sign_opts.key,
+                   "The Commissioner's key file")
+      ->required();
+  sign->add_option("--session", sign_opts.session, "Session id")->required();
+  sign->add_option("--kind", sign_opts.kind, "agreement or decision")
+      ->required();
+  sign->add_option("--number", sign_opts.number, "Its number")->required();
+  sign->add_option("--title", sign_opts.title, "Title")->required();
+  sign->add_option("--signed", sign_opts.signed_on, "Date signed, YYYY-MM-DD")
+      ->required();
+  sign->add_option("--text", sign_opts.text, "Text (@FILE reads a file)")
+      ->required();
+  sign->add_option("--issues", sign_opts.issues,
+                   "Issues it resolves, comma-separated");
+  sign->add_flag("--confidential", sign_opts.confidential,
+                 "The record is confidential");
+  sign->callback(
+      [&] { rc = detente::cli::RunSignOutcome(common, sign_opts, io); });
   const FieldFlag session{"session", "session", "Session id"};
   AddStep(bcc, steps, common, io, rc, "raise", "Raise an issue",
           {{"issue", "issue", "Issue id"},
