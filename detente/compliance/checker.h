@@ -59,7 +59,7 @@ struct CheckOptions {
   // or after this date: for histories whose record of sessions is complete
   // only from some date on. Default: the first commission message on the
   // logs (none: the logs do not model the commission, nothing is checked).
-  std::optional<Date> cadence_from;
+  std::optional<Date> cadence_from = std::nullopt;
 };
 
 struct ComplianceResult {
