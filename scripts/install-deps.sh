@@ -16,6 +16,10 @@ PACKAGES=(
   libfmt-dev            # formatting
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # detente sweep --mpi (optional at configure time; make test runs mpirun)
+  libopenmpi-dev openmpi-bin
+  # the NumPy reference of bench/stability_benchmark (Debian's /usr/bin/python3)
+  python3-numpy
 )
 
 missing=()

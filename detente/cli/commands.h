@@ -299,6 +299,70 @@ struct InspectionStepOptions {
 int RunInspectionStep(const CommonOptions& common,
                       const InspectionStepOptions& opts, Streams io);
 
+// --- Strategic stability (docs/stability.md, stability_commands.cc) ---
+
+// The model's inputs shared by stability index|exchange|mc. A posture is a
+// file under <data_dir>/postures by id, or a path (with '/' or ".toml").
+struct StabilityModelOptions {
+  std::string a = "us-new-start-2020";  // side A (the striker, for exchange
+  std::string b = "russia-2024";        // and mc); side B
+  double w80_a = 300.0;                 // notional defaults (indices.h)
+  double w80_b = 300.0;
+  int max_warheads_per_aim_point = 2;
+  bool launch_under_attack = false;
+  bool bombers_in_counterforce = false;
+  std::string alert;  // "", "day_to_day" or "generated" (victims' alert)
+};
+
+// detente stability pk: the kill probability of n warheads on one target.
+struct StabilityPkOptions {
+  double yield_kt = 0.0;
+  double cep_m = 0.0;
+  double hardness_psi = 0.0;
+  double reliability = 1.0;
+  int64_t warheads = 1;
+  double lethal_radius_constant = 2.62;
+};
+int RunStabilityPk(const CommonOptions& common, const StabilityPkOptions& opts,
+                   Streams io);
+
+// detente stability index: Kent & Thaler index and balance measures.
+int RunStabilityIndex(const CommonOptions& common,
+                      const StabilityModelOptions& opts, Streams io);
+
+// detente stability exchange: A's counterforce strike on B, expected value.
+struct StabilityExchangeOptions {
+  StabilityModelOptions model;
+  int64_t warheads = -1;  // counterforce warheads used; -1: the whole plan
+};
+int RunStabilityExchange(const CommonOptions& common,
+                         const StabilityExchangeOptions& opts, Streams io);
+
+// detente stability mc: the same exchange by Monte Carlo, beside the
+// expected value.
+struct StabilityMcOptions {
+  StabilityModelOptions model;
+  int64_t warheads = -1;
+  int64_t trials = 10000;
+  uint64_t seed = 0;
+  bool has_seed = false;  // --seed is required: no default entropy
+  int threads = 1;
+};
+int RunStabilityMc(const CommonOptions& common, const StabilityMcOptions& opts,
+                   Streams io);
+
+// detente sweep FILE: every point of a sweep file's grid (sweep.h); with
+// `mpi`, the points are shared among the MPI ranks and rank 0 writes the
+// same bytes as one process would.
+struct SweepOptions {
+  std::string file;
+  int threads = 1;
+  bool mpi = false;
+  bool progress = true;  // on stderr, only when it is a terminal
+};
+int RunSweep(const CommonOptions& common, const SweepOptions& opts,
+             Streams io);
+
 }  // namespace detente::cli
 
 #endif  // DETENTE_CLI_COMMANDS_H_

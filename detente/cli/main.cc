@@ -260,6 +260,116 @@ void AddInspections(CLI::App& app, InspectionCommands& ic,
   });
 }
 
+// detente stability pk|index|exchange|mc and detente sweep. Storage must
+// stay put while CLI11 parses.
+struct StabilityCommands {
+  detente::cli::StabilityPkOptions pk;
+  detente::cli::StabilityModelOptions index;
+  detente::cli::StabilityExchangeOptions exchange;
+  detente::cli::StabilityMcOptions mc;
+  detente::cli::SweepOptions sweep;
+};
+
+void AddModelFlags(CLI::App* cmd, detente::cli::StabilityModelOptions& m,
+                   const char* a_help, const char* b_help) {
+  cmd->add_option("--a", m.a, a_help)->default_val(m.a);
+  cmd->add_option("--b", m.b, b_help)->default_val(m.b);
+  cmd->add_option("--w80-a", m.w80_a,
+                  "Arriving warheads destroying 80% of A's value (notional)")
+      ->default_val(m.w80_a);
+  cmd->add_option("--w80-b", m.w80_b,
+                  "Arriving warheads destroying 80% of B's value (notional)")
+      ->default_val(m.w80_b);
+  cmd->add_option("--max-per-aim-point", m.max_warheads_per_aim_point,
+                  "Cap on warheads per aim point (notional)")
+      ->default_val(m.max_warheads_per_aim_point);
+  cmd->add_flag("--launch-under-attack", m.launch_under_attack,
+                "The victim launches its silo warheads under attack");
+  cmd->add_flag("--bombers-in-counterforce", m.bombers_in_counterforce,
+                "Bombers join the counterforce strike");
+  cmd->add_option("--alert", m.alert,
+                  "Victims' alert level: day_to_day or generated (default: "
+                  "each posture's own)");
+}
+
+void AddStability(CLI::App& app, StabilityCommands& sc, CommonOptions& common,
+                  detente::cli::Streams& io, int& rc) {
+  CLI::App* stab = app.add_subcommand(
+      "stability",
+      "Strategic stability: kill probability, the Kent & Thaler index and "
+      "balance measures, the counterforce exchange, Monte Carlo");
+  stab->require_subcommand(1);
+  const char* kPosture = "Posture id under <data-dir>/postures, or a path";
+
+  CLI::App* pk = stab->add_subcommand(
+      "pk", "Kill probability of warheads on one hardened target");
+  pk->add_option("--yield", sc.pk.yield_kt, "Yield, kt")->required();
+  pk->add_option("--cep", sc.pk.cep_m, "CEP, m")->required();
+  pk->add_option("--hardness", sc.pk.hardness_psi, "Target hardness, psi")
+      ->required();
+  pk->add_option("--reliability", sc.pk.reliability,
+                 "Launch-to-arrival reliability")
+      ->default_val(1.0);
+  pk->add_option("--warheads", sc.pk.warheads, "Warheads on the target")
+      ->default_val(1);
+  pk->add_option("--lr-constant", sc.pk.lethal_radius_constant,
+                 "Lethal-radius constant c (nmi, Mt, psi)")
+      ->default_val(2.62);
+  AddFormatFlags(pk, &common, true);
+  pk->callback([&] { rc = detente::cli::RunStabilityPk(common, sc.pk, io); });
+
+  CLI::App* index = stab->add_subcommand(
+      "index", "Kent & Thaler first-strike stability index and balance");
+  AddModelFlags(index, sc.index, kPosture, kPosture);
+  AddFormatFlags(index, &common, true);
+  index->callback(
+      [&] { rc = detente::cli::RunStabilityIndex(common, sc.index, io); });
+
+  CLI::App* ex = stab->add_subcommand(
+      "exchange", "A's counterforce first strike on B, expected value");
+  AddModelFlags(ex, sc.exchange.model, "The striker's posture",
+                "The victim's posture");
+  ex->add_option("--warheads", sc.exchange.warheads,
+                 "Counterforce warheads used (default: the whole plan)");
+  AddFormatFlags(ex, &common, true);
+  ex->callback([&] {
+    rc = detente::cli::RunStabilityExchange(common, sc.exchange, io);
+  });
+
+  CLI::App* mc = stab->add_subcommand(
+      "mc", "The same exchange by Monte Carlo, beside its expected value");
+  AddModelFlags(mc, sc.mc.model, "The striker's posture",
+                "The victim's posture");
+  mc->add_option("--warheads", sc.mc.warheads,
+                 "Counterforce warheads used (default: the whole plan)");
+  mc->add_option("--trials", sc.mc.trials, "Trials")->default_val(10000);
+  mc->add_option("--seed", sc.mc.seed, "Seed (required: runs reproduce)");
+  mc->add_option("--threads", sc.mc.threads,
+                 "Threads (the result does not depend on them)")
+      ->default_val(1);
+  AddFormatFlags(mc, &common, true);
+  mc->callback([&, mc] {
+    sc.mc.has_seed = mc->count("--seed") > 0;
+    rc = detente::cli::RunStabilityMc(common, sc.mc, io);
+  });
+
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Every point of a sweep file's grid (data/sweeps/*.toml)");
+  sweep->add_option("FILE", sc.sweep.file, "Sweep file (TOML)")->required();
+  sweep->add_flag("--mpi", sc.sweep.mpi,
+                  "Share the points among MPI ranks (mpirun -np N detente "
+                  "sweep FILE --mpi); same output as one process");
+  sweep
+      ->add_option("--threads", sc.sweep.threads,
+                   "Threads per process (the rows do not depend on them)")
+      ->default_val(1);
+  sweep->add_flag_callback(
+      "--no-progress", [&sc] { sc.sweep.progress = false; },
+      "No progress line on a terminal");
+  AddFormatFlags(sweep, &common, true);
+  sweep->callback([&] { rc = detente::cli::RunSweep(common, sc.sweep, io); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -773,6 +883,9 @@ int main(int argc, char** argv) {
   AddFormatFlags(fv, &common, false);
   fv->callback(
       [&] { rc = detente::cli::RunFindingVerify(common, fv_opts, io); });
+
+  StabilityCommands stability;
+  AddStability(app, stability, common, io, rc);
 
   try {
     app.parse(argc, argv);
