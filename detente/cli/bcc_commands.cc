@@ -191,36 +191,6 @@ json RefusalsJson(const commission::State& st) {
   return out;
 }
 
-// Parses the value of body field `name` of `type` from command-line text.
-Result<Value> FieldValue(const notification::Notification& n,
-                         const treaty::NotificationType& type,
-                         const std::string& name, const std::string& text) {
-  const treaty::Field* f = type.FindField(name);
-  if (f == nullptr) {
-    std::vector<std::string> names;
-    for (const treaty::Field& x : type.fields) names.push_back(x.name);
-    return Status::InvalidArgument(
-        fmt::format("{} has no field '{}' (its fields: {})", n.type, name,
-                    Join(names, ", ")));
-  }
-  if (f->type == treaty::ValueType::kInteger) {
-    int64_t v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size()) {
-      return Status::InvalidArgument(
-          fmt::format("{}.{}: '{}' is not an integer", n.type, name, text));
-    }
-    return Value::Int(v);
-  }
-  if (f->type == treaty::ValueType::kBoolean) {
-    if (text == "1" || text == "true" || text == "yes") return Value::Int(1);
-    if (text == "0" || text == "false" || text == "no") return Value::Int(0);
-    return Status::InvalidArgument(fmt::format(
-        "{}.{}: '{}' is not a boolean (true or false)", n.type, name, text));
-  }
-  return Value::Str(text);
-}
-
 const treaty::NotificationType* TypeOfKind(const treaty::Spec& spec,
                                            MessageKind kind) {
   for (const treaty::NotificationType& t : spec.notifications) {
@@ -616,42 +586,8 @@ int RunCommissionStep(const CommonOptions& common,
   }
 
   std::map<std::string, std::string> fields = opts.fields;
-  if (!opts.body_file.empty()) {
-    // Text fields too long for a command line: a JSON object of strings.
-    Result<std::string> text = ReadFile(opts.body_file);
-    if (!text.ok()) return Fail(io, text.status());
-    json j = json::parse(*text, nullptr, false);
-    if (!j.is_object()) {
-      return Fail(io, Status::InvalidArgument(opts.body_file +
-                                              ": expected a JSON object"));
-    }
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (fields.count(it.key())) continue;  // the command line wins
-      if (it.value().is_string()) {
-        fields[it.key()] = it.value().get<std::string>();
-      } else if (it.value().is_number_integer() || it.value().is_boolean()) {
-        fields[it.key()] = it.value().dump();
-      } else {
-        return Fail(io, Status::InvalidArgument(fmt::format(
-                            "{}: {}: expected a string, integer or boolean",
-                            opts.body_file, it.key())));
-      }
-    }
-  }
-  for (auto& [name, text] : fields) {
-    // "@FILE": the field's text is the file's (long texts, signature lines).
-    if (text.size() > 1 && text[0] == '@') {
-      Result<std::string> content = ReadFile(text.substr(1));
-      if (!content.ok()) {
-        return Fail(io, content.status().WithContext("--" + name));
-      }
-      text = std::move(content).value();
-      // A file's final line feed is not part of a field, except for the
-      // signature lines, each of which ends in one (commission/outcome.h).
-      if (name != "signatures") {
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-      }
-    }
+  if (Status s = ReadFieldFiles(opts.body_file, fields); !s.ok()) {
+    return Fail(io, s);
   }
   if (Status s = FillFromState(*kind, c.state(), PartyCodes(*spec), fields);
       !s.ok()) {
@@ -666,7 +602,7 @@ int RunCommissionStep(const CommonOptions& common,
   n.sent_time = *when;
   Value::Map body;
   for (const auto& [name, text] : fields) {
-    Result<Value> v = FieldValue(n, *type, name, text);
+    Result<Value> v = ParseFieldValue(*type, name, text);
     if (!v.ok()) return Fail(io, v.status(), kExitUsage);
     body[name] = std::move(v).value();
   }

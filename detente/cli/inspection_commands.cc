@@ -360,68 +360,6 @@ const treaty::NotificationType* TypeOfKind(const treaty::Spec& spec,
   return nullptr;
 }
 
-// Parses the value of body field `name` of `type` from command-line text.
-Result<Value> FieldValue(const treaty::NotificationType& type,
-                         const std::string& name, const std::string& text) {
-  const treaty::Field* f = type.FindField(name);
-  if (f == nullptr) {
-    std::vector<std::string> names;
-    for (const treaty::Field& x : type.fields) names.push_back(x.name);
-    return Status::InvalidArgument(
-        fmt::format("{} has no field '{}' (its fields: {})", type.code, name,
-                    Join(names, ", ")));
-  }
-  if (f->type == treaty::ValueType::kInteger) {
-    int64_t v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size()) {
-      return Status::InvalidArgument(
-          fmt::format("{}.{}: '{}' is not an integer", type.code, name, text));
-    }
-    return Value::Int(v);
-  }
-  if (f->type == treaty::ValueType::kBoolean) {
-    if (text == "1" || text == "true" || text == "yes") return Value::Int(1);
-    if (text == "0" || text == "false" || text == "no") return Value::Int(0);
-    return Status::InvalidArgument(fmt::format(
-        "{}.{}: '{}' is not a boolean (true or false)", type.code, name, text));
-  }
-  return Value::Str(text);
-}
-
-// --body FILE and "@FILE" values, as bcc reads them: the command line wins.
-Status ReadFieldFiles(const std::string& body_file,
-                      std::map<std::string, std::string>& fields) {
-  if (!body_file.empty()) {
-    DETENTE_ASSIGN_OR_RETURN(std::string text, ReadFile(body_file));
-    json j = json::parse(text, nullptr, false);
-    if (!j.is_object()) {
-      return Status::InvalidArgument(body_file + ": expected a JSON object");
-    }
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (fields.count(it.key())) continue;
-      if (it.value().is_string()) {
-        fields[it.key()] = it.value().get<std::string>();
-      } else if (it.value().is_number_integer() || it.value().is_boolean()) {
-        fields[it.key()] = it.value().dump();
-      } else {
-        return Status::InvalidArgument(
-            fmt::format("{}: {}: expected a string, integer or boolean",
-                        body_file, it.key()));
-      }
-    }
-  }
-  for (auto& [name, text] : fields) {
-    if (text.size() > 1 && text[0] == '@') {
-      Result<std::string> content = ReadFile(text.substr(1));
-      if (!content.ok()) return content.status().WithContext("--" + name);
-      text = std::move(content).value();
-      while (!text.empty() && text.back() == '\n') text.pop_back();
-    }
-  }
-  return Status::Ok();
-}
-
 std::string OpeningPath(const InspectionStepOptions& o, const std::string& id) {
   if (!o.opening.empty()) return o.opening;
   std::string safe = id;
@@ -884,7 +822,7 @@ int RunInspectionStep(const CommonOptions& common,
   n.sent_time = *sent;
   Value::Map body;
   for (const auto& [name, text] : fields) {
-    Result<Value> v = FieldValue(*type, name, text);
+    Result<Value> v = ParseFieldValue(*type, name, text);
     if (!v.ok()) {
       forget_opening();
       return Fail(io, v.status(), kExitUsage);

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "detente/base/csv.h"
 #include "detente/cli/cli_util.h"
@@ -132,6 +135,86 @@ Result<Appended> AppendNotification(const treaty::Spec& spec,
   std::string entry = notification::Sign(n, key).Entry();
   DETENTE_ASSIGN_OR_RETURN(uint64_t index, log->Append(entry));
   return Appended{index, n.sequence};
+}
+
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string s;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) s += ", ";
+    s += names[i];
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<notification::Value> ParseFieldValue(
+    const treaty::NotificationType& type, const std::string& name,
+    const std::string& text) {
+  const treaty::Field* f = type.FindField(name);
+  if (f == nullptr) {
+    std::vector<std::string> names;
+    for (const treaty::Field& x : type.fields) names.push_back(x.name);
+    return Status::InvalidArgument(
+        fmt::format("{} has no field '{}' (its fields: {})", type.code, name,
+                    JoinNames(names)));
+  }
+  if (f->type == treaty::ValueType::kInteger) {
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size()) {
+      return Status::InvalidArgument(
+          fmt::format("{}.{}: '{}' is not an integer", type.code, name, text));
+    }
+    return notification::Value::Int(v);
+  }
+  if (f->type == treaty::ValueType::kBoolean) {
+    if (text == "1" || text == "true" || text == "yes")
+      return notification::Value::Int(1);
+    if (text == "0" || text == "false" || text == "no")
+      return notification::Value::Int(0);
+    return Status::InvalidArgument(fmt::format(
+        "{}.{}: '{}' is not a boolean (true or false)", type.code, name, text));
+  }
+  return notification::Value::Str(text);
+}
+
+Status ReadFieldFiles(const std::string& body_file,
+                      std::map<std::string, std::string>& fields) {
+  if (!body_file.empty()) {
+    DETENTE_ASSIGN_OR_RETURN(std::string text, ReadFile(body_file));
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object()) {
+      return Status::InvalidArgument(body_file + ": expected a JSON object");
+    }
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (fields.count(it.key())) continue;
+      if (it.value().is_string()) {
+        fields[it.key()] = it.value().get<std::string>();
+      } else if (it.value().is_number_integer() || it.value().is_boolean()) {
+        fields[it.key()] = it.value().dump();
+      } else {
+        return Status::InvalidArgument(
+            fmt::format("{}: {}: expected a string, integer or boolean",
+                        body_file, it.key()));
+      }
+    }
+  }
+  for (auto& [name, text] : fields) {
+    if (text.size() > 1 && text[0] == '@') {
+      Result<std::string> content = ReadFile(text.substr(1));
+      if (!content.ok()) return content.status().WithContext("--" + name);
+      text = std::move(content).value();
+      // A file's final line feed is not part of a field, except for the
+      // signature lines, each of which ends in one (commission/outcome.h).
+      if (name != "signatures") {
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace detente::cli

@@ -7,6 +7,7 @@
 #define DETENTE_CLI_REGIME_IO_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,22 @@ Result<Appended> AppendNotification(const treaty::Spec& spec,
                                     notification::Notification n,
                                     const AppendOptions& opts,
                                     const std::string& input);
+
+// The value of body field `name` of `type` from command-line text, typed
+// by the catalogue: integers and booleans (true/false, yes/no, 1/0) become
+// integers, everything else a string. InvalidArgument naming the type and
+// the field (and the fields it has, for an unknown one).
+Result<notification::Value> ParseFieldValue(
+    const treaty::NotificationType& type, const std::string& name,
+    const std::string& text);
+
+// Completes a step's body fields: those of `body_file` (a JSON object of
+// strings, integers and booleans; may be empty) that the command line did
+// not give, then every "@FILE" value replaced by the file's text (its
+// final line feed dropped, except for "signatures", whose lines each end
+// in one). Errors name the file or the option.
+Status ReadFieldFiles(const std::string& body_file,
+                      std::map<std::string, std::string>& fields);
 
 }  // namespace detente::cli
 
