@@ -33,7 +33,9 @@ asan: deps $(ASAN_DIR)/build.ninja
 # folded (its aggregates beside the published ones); the Cairo session of
 # 2022 refused (no agreed agenda) and postponed, the dialogue paused; and the
 # compliance findings (the BCC record is complete from treaty year 12 on,
-# docs/scenarios.md). Builds only the executable.
+# docs/scenarios.md); then the first-strike stability index and balance
+# measures at the New START-era postures and at a NOTIONAL upload.
+# Builds only the executable.
 DETENTE := ./$(RELEASE_DIR)/bin/detente
 demo: deps $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target detente
@@ -51,6 +53,12 @@ demo: deps $(RELEASE_DIR)/build.ninja
 	$(DETENTE) dialogue --dir $(DEMO_DIR)
 	@echo
 	$(DETENTE) findings --dir $(DEMO_DIR) --until 2026-02-05 --cadence-from 2022-02-05 --out $(DEMO_DIR)/findings
+	@echo
+	@echo "== Strategic stability at the New START-era postures (US data of 1 Sept 2020; Russia FAS/CRS 2024, partly NOTIONAL)"
+	$(DETENTE) stability index --a us-new-start-2020 --b russia-2024
+	@echo
+	@echo "== ... and at a NOTIONAL post-expiry upload (same launchers, missiles at full loading: data/postures/*-upload-notional.toml)"
+	$(DETENTE) stability index --a us-upload-notional --b russia-upload-notional
 
 test: asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
