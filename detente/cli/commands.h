@@ -360,8 +360,7 @@ struct SweepOptions {
   bool mpi = false;
   bool progress = true;  // on stderr, only when it is a terminal
 };
-int RunSweep(const CommonOptions& common, const SweepOptions& opts,
-             Streams io);
+int RunSweep(const CommonOptions& common, const SweepOptions& opts, Streams io);
 
 }  // namespace detente::cli
 
