@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "detente/cli/cli_testing.h"
 #include "detente/crypto/encoding.h"
 #include "detente/crypto/sha256.h"
 #include "fmt/format.h"
@@ -28,11 +29,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-};
 
 class CliInspectionsTest : public ::testing::Test {
  protected:
@@ -72,19 +68,7 @@ class CliInspectionsTest : public ::testing::Test {
   }
 
   RunResult Run(const std::string& args, bool merge_stderr = true) {
-    std::string cmd = "cd '" + dir_.string() + "' && '" + DETENTE_BINARY_DIR +
-                      "/bin/detente' " + args +
-                      (merge_stderr ? " 2>&1" : " 2>/dev/null");
-    RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-      r.out.append(buf.data(), n);
-    int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return RunDetente(dir_, args, merge_stderr);
   }
 
   // `detente inspections <verb> ...` by `party` at `time`; expects success.

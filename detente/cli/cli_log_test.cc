@@ -13,15 +13,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "detente/cli/cli_testing.h"
+
 namespace detente::cli {
 namespace {
 
 using ::testing::HasSubstr;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-};
 
 class CliLogTest : public ::testing::Test {
  protected:
@@ -36,19 +33,7 @@ class CliLogTest : public ::testing::Test {
 
   // Runs detente in the test's directory; stderr merged unless `quiet`.
   RunResult Run(const std::string& args, bool merge_stderr = true) {
-    std::string cmd = "cd '" + dir_.string() + "' && '" + DETENTE_BINARY_DIR +
-                      "/bin/detente' " + args +
-                      (merge_stderr ? " 2>&1" : " 2>/dev/null");
-    RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-      r.out.append(buf.data(), n);
-    int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return RunDetente(dir_, args, merge_stderr);
   }
   std::string Read(const std::string& name) {
     std::ifstream f(dir_ / name);

