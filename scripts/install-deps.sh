@@ -12,7 +12,8 @@ PACKAGES=(
   nlohmann-json3-dev    # --json output
   libcli11-dev          # command line
   libsqlite3-dev        # embedded store
-  libsodium-dev         # Ed25519, SHA-256
+  libsodium-dev         # Ed25519
+  libssl-dev            # SHA-256 (uses the CPU's SHA extensions)
   libfmt-dev            # formatting
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev

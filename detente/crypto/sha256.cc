@@ -1,53 +1,59 @@
 #include "detente/crypto/sha256.h"
 
-#include <sodium.h>
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP,
+// which allocates a context and dispatches per call: for the 65-byte
+// messages of Merkle hashing that costs more than the hash. They remain in
+// OpenSSL 3.0 (Debian 12) and use the same SHA-NI code.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <new>
 
 #include "detente/crypto/encoding.h"
-#include "detente/crypto/internal/sodium_init.h"
 
 namespace detente::crypto {
 namespace {
 
-static_assert(sizeof(crypto_hash_sha256_state) <= 104,
-              "Sha256Hasher::state_ is too small for libsodium's state");
-static_assert(alignof(crypto_hash_sha256_state) <= 8,
+using Storage = std::array<unsigned char, 112>;
+static_assert(sizeof(SHA256_CTX) <= sizeof(Storage),
+              "Sha256Hasher::state_ is too small for OpenSSL's SHA256_CTX");
+static_assert(alignof(SHA256_CTX) <= 8,
               "Sha256Hasher::state_ is not aligned enough");
-static_assert(crypto_hash_sha256_BYTES == kSha256DigestSize);
+static_assert(SHA256_DIGEST_LENGTH == kSha256DigestSize);
 
-crypto_hash_sha256_state* State(std::array<unsigned char, 104>& storage) {
-  return std::launder(
-      reinterpret_cast<crypto_hash_sha256_state*>(storage.data()));
+SHA256_CTX* State(Storage& storage) {
+  return std::launder(reinterpret_cast<SHA256_CTX*>(storage.data()));
 }
 
 }  // namespace
 
 Sha256Digest Sha256(std::span<const uint8_t> data) {
-  internal::EnsureSodium();
+  // The low-level calls, not SHA256(): the one-shot goes through EVP.
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
   Sha256Digest out;
-  crypto_hash_sha256(out.data(), data.data(), data.size());
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
 Sha256Digest Sha256(std::string_view data) { return Sha256(AsBytes(data)); }
 
 Sha256Hasher::Sha256Hasher() {
-  internal::EnsureSodium();
-  ::new (static_cast<void*>(state_.data())) crypto_hash_sha256_state;
-  crypto_hash_sha256_init(State(state_));
+  ::new (static_cast<void*>(state_.data())) SHA256_CTX;
+  SHA256_Init(State(state_));
 }
 
 void Sha256Hasher::Update(std::span<const uint8_t> data) {
-  crypto_hash_sha256_update(State(state_), data.data(), data.size());
+  SHA256_Update(State(state_), data.data(), data.size());
 }
 
 void Sha256Hasher::Update(std::string_view data) { Update(AsBytes(data)); }
 
 Sha256Digest Sha256Hasher::Finish() {
   Sha256Digest out;
-  crypto_hash_sha256_final(State(state_), out.data());
-  crypto_hash_sha256_init(State(state_));
+  SHA256_Final(out.data(), State(state_));
+  SHA256_Init(State(state_));
   return out;
 }
 

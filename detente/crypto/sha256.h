@@ -1,4 +1,7 @@
-// SHA-256 (FIPS 180-4), one-shot and incremental, computed by libsodium.
+// SHA-256 (FIPS 180-4), one-shot and incremental, computed by OpenSSL's
+// libcrypto, which uses the CPU's SHA extensions (SHA-NI) where there are
+// any: about five times libsodium's portable code on the development
+// machine (bench/README.md), and every log entry is hashed on each read.
 //
 // Used for C2SP key ids here and for RFC 9162 Merkle hashing in
 // detente/ledger. Digests are fixed-size values (std::array), never strings.
@@ -46,10 +49,10 @@ class Sha256Hasher {
   Sha256Digest Finish();
 
  private:
-  // libsodium's crypto_hash_sha256_state (104 bytes, 8-byte aligned), held
-  // inline so that hashing allocates nothing and <sodium.h> stays out of
-  // this header; sha256.cc checks the size and alignment at compile time.
-  alignas(8) std::array<unsigned char, 104> state_;
+  // OpenSSL's SHA256_CTX (112 bytes, 4-byte aligned), held inline so that
+  // hashing allocates nothing and <openssl/sha.h> stays out of this header;
+  // sha256.cc checks the size and alignment at compile time.
+  alignas(8) std::array<unsigned char, 112> state_;
 };
 
 }  // namespace detente::crypto

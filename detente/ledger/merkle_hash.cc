@@ -1,11 +1,12 @@
 #include "detente/ledger/merkle_hash.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "detente/crypto/sha256.h"
 
 namespace detente::ledger {
 namespace {
@@ -13,31 +14,13 @@ namespace {
 constexpr uint8_t kLeafPrefix = 0x00;
 constexpr uint8_t kNodePrefix = 0x01;
 
-// sodium_init() selects implementations and must run once before any
-// primitive; a function-local static makes the first caller do it, safely
-// across threads.
-void EnsureSodium() {
-  static const bool ready = [] {
-    if (sodium_init() < 0) {
-      std::fprintf(stderr, "detente: libsodium failed to initialise\n");
-      std::abort();
-    }
-    return true;
-  }();
-  (void)ready;
-}
-
 }  // namespace
 
 Hash HashLeaf(std::span<const uint8_t> data) {
-  EnsureSodium();
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, &kLeafPrefix, 1);
-  crypto_hash_sha256_update(&state, data.data(), data.size());
-  Hash out;
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  crypto::Sha256Hasher h;
+  h.Update(kLeafPrefix);
+  h.Update(data);
+  return h.Finish();
 }
 
 Hash HashLeaf(std::string_view data) {
@@ -46,24 +29,18 @@ Hash HashLeaf(std::string_view data) {
 }
 
 Hash HashChildren(const Hash& left, const Hash& right) {
-  EnsureSodium();
   // One contiguous 65-byte message: a single call is measurably faster than
   // three streaming updates, and this is the hot path of every proof.
   uint8_t message[1 + 2 * kHashSize];
   message[0] = kNodePrefix;
   std::memcpy(message + 1, left.data(), kHashSize);
   std::memcpy(message + 1 + kHashSize, right.data(), kHashSize);
-  Hash out;
-  crypto_hash_sha256(out.data(), message, sizeof(message));
-  return out;
+  return crypto::Sha256(std::span<const uint8_t>(message, sizeof(message)));
 }
 
 const Hash& EmptyRoot() {
   static const Hash empty = [] {
-    EnsureSodium();
-    Hash h;
-    crypto_hash_sha256(h.data(), nullptr, 0);
-    return h;
+    return crypto::Sha256(std::span<const uint8_t>());
   }();
   return empty;
 }

@@ -6,8 +6,8 @@
 // node (second-preimage resistance); they are fixed by the RFC and by every
 // verifier that will check our proofs, so they are not configurable.
 //
-// Values only, no state beyond libsodium's one-time initialisation (done on
-// first use, thread-safe). All functions are thread-safe.
+// SHA-256 is crypto::Sha256 (OpenSSL's, with the CPU's SHA extensions).
+// Values only, no state. All functions are thread-safe.
 #ifndef DETENTE_LEDGER_MERKLE_HASH_H_
 #define DETENTE_LEDGER_MERKLE_HASH_H_
 
