@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "detente/crypto/encoding.h"
+#include "detente/notification/record_view.h"
 #include "fmt/format.h"
 
 namespace detente::notification {
@@ -76,6 +77,17 @@ bool IsIdentifier(std::string_view s) {
   });
 }
 
+// Facilities are named as the parties name them ("F.E. Warren AFB"), so
+// the rule is looser than for item identifiers: 1 to 128 bytes of UTF-8,
+// no control characters, no space at either end.
+bool IsFacility(std::string_view s) {
+  const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+    return static_cast<uint8_t>(c) < 0x20 || c == 0x7f;
+  });
+  return !s.empty() && s.size() <= kMaxFacilityLength && IsValidUtf8(s) &&
+         !control && s.front() != ' ' && s.back() != ' ';
+}
+
 // The instant `text` denotes when it is written exactly as
 // Instant::ToString() writes it; the canonical form has one spelling.
 Result<Instant> ParseCanonicalInstant(std::string_view text) {
@@ -114,17 +126,9 @@ Status CheckIdentifier(std::string_view path, const Value& v) {
   return Status::Ok();
 }
 
-// Facilities are named as the parties name them ("F.E. Warren AFB"), so
-// the rule is looser than for item identifiers: 1 to 128 bytes of UTF-8,
-// no control characters, no space at either end.
 Status CheckFacility(std::string_view path, const Value& v) {
   if (!v.is_str()) return Expected(path, "a facility (a string)", v);
-  const std::string& s = v.str();
-  const bool control = std::any_of(s.begin(), s.end(), [](char c) {
-    return static_cast<uint8_t>(c) < 0x20 || c == 0x7f;
-  });
-  if (s.empty() || s.size() > kMaxFacilityLength || !IsValidUtf8(s) ||
-      control || s.front() == ' ' || s.back() == ' ') {
+  if (!IsFacility(v.str())) {
     return Invalid(path,
                    fmt::format("{} is not a valid facility: 1 to {} bytes of "
                                "UTF-8, no control characters, no space at "
@@ -545,6 +549,75 @@ Status Validate(const treaty::Spec& spec, const Notification& n) {
   return Status::Ok();
 }
 
+namespace {
+
+// CheckField's verdict on a value read in place; false for the field types
+// left to Validate.
+bool QuickField(const treaty::Spec& spec, const treaty::Field& field,
+                const FieldView& v) {
+  switch (field.type) {
+    case ValueType::kInteger:
+      return v.is_int();
+    case ValueType::kBoolean:
+      return v.is_int() && (v.integer == 0 || v.integer == 1);
+    case ValueType::kString:
+    case ValueType::kText:
+      return v.is_str();  // UTF-8: checked when the record was parsed
+    case ValueType::kDate:
+      return v.is_str() && Date::Parse(v.str).ok();
+    case ValueType::kInstant:
+      return v.is_str() && ParseCanonicalInstantText(v.str).has_value();
+    case ValueType::kIdentifier:
+      return v.is_str() && IsIdentifier(v.str);
+    case ValueType::kFacility:
+      return v.is_str() && IsFacility(v.str);
+    case ValueType::kParty:
+      return v.is_str() && spec.FindParty(v.str) != nullptr;
+    case ValueType::kCategory:
+      return v.is_str() && spec.FindCategory(v.str) != nullptr;
+    case ValueType::kStatus:
+      return v.is_str() && spec.FindStatus(v.str) != nullptr;
+    case ValueType::kEnum:
+      return v.is_str() && std::find(field.values.begin(), field.values.end(),
+                                     v.str) != field.values.end();
+    case ValueType::kItemList:
+    case ValueType::kTotals:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool QuickValidate(const treaty::Spec& spec, const RecordView& r) {
+  // Validate's checks in its order (the sequence and the times are in range
+  // for every parsed record, and the body is a map).
+  if (r.treaty != spec.id || spec.FindParty(r.sender) == nullptr ||
+      r.sequence == 0 || r.sequence > kMaxSequence) {
+    return false;
+  }
+  const treaty::NotificationType* type = spec.FindNotification(r.type);
+  if (type == nullptr || !IsRepresentable(r.event_time) ||
+      !IsRepresentable(r.sent_time)) {
+    return false;
+  }
+  bool known = true;
+  r.body.ForEach([&](std::string_view name, const FieldView&) {
+    known = type->FindField(name) != nullptr;
+    return known;
+  });
+  if (!known) return false;
+  for (const treaty::Field& field : type->fields) {
+    std::optional<FieldView> v = r.body.Find(field.name);
+    if (!v) {
+      if (field.required) return false;
+      continue;
+    }
+    if (!QuickField(spec, field, *v)) return false;
+  }
+  return r.record.size() + crypto::kEd25519SignatureSize <= kMaxEntryBytes;
+}
+
 Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
                           std::string_view path) {
   if (!item.is_map()) return Expected(path, "an item map", item);
@@ -626,18 +699,24 @@ Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
 
 Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
                                      const Notification& n) {
-  const treaty::NotificationType* type = spec.FindNotification(n.type);
+  return DueBy(spec, n.type, n.event_time);
+}
+
+Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
+                                     std::string_view type_code,
+                                     Instant event_time) {
+  const treaty::NotificationType* type = spec.FindNotification(type_code);
   if (type == nullptr) {
     return Status::NotFound(
         fmt::format("type: '{}' is not in the notification catalogue of '{}'",
-                    n.type, spec.id));
+                    type_code, spec.id));
   }
   if (!type->deadline.has_value()) return std::optional<Instant>();
   const treaty::DeadlineRule& rule = *type->deadline;
   Instant anchor;
   switch (rule.anchor) {
     case treaty::DeadlineRule::Anchor::kEvent:
-      anchor = n.event_time;
+      anchor = event_time;
       break;
     case treaty::DeadlineRule::Anchor::kPeriodEnd: {
       if (!spec.data_exchange.has_value()) {
@@ -647,8 +726,7 @@ Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
             type->code, rule.text, spec.id));
       }
       DETENTE_ASSIGN_OR_RETURN(
-          Date end,
-          PeriodEndOnOrAfter(*spec.data_exchange, n.event_time.date()));
+          Date end, PeriodEndOnOrAfter(*spec.data_exchange, event_time.date()));
       anchor = Instant::StartOf(end);
       break;
     }
@@ -657,7 +735,7 @@ Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
       break;
     case treaty::DeadlineRule::Anchor::kCalendarYearStart: {
       DETENTE_ASSIGN_OR_RETURN(
-          Date jan1, Date::FromYmd(n.event_time.date().year() + 1, 1, 1));
+          Date jan1, Date::FromYmd(event_time.date().year() + 1, 1, 1));
       anchor = Instant::StartOf(jan1);
       break;
     }

@@ -118,6 +118,10 @@ Status ValidateItemRecord(const treaty::Spec& spec, const Value& item,
 // catalogue.
 Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
                                      const Notification& n);
+// The same, from the two fields it reads (for records read in place).
+Result<std::optional<Instant>> DueBy(const treaty::Spec& spec,
+                                     std::string_view type_code,
+                                     Instant event_time);
 
 // True for a full declaration of the sender's database, which replaces its
 // items: the initial exchange or a periodic update (type codes ending in

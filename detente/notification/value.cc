@@ -133,8 +133,12 @@ class Decoder {
   // A u32 length followed by that many bytes of valid UTF-8.
   Result<std::string> ReadString(std::string_view what) {
     const size_t start = pos_;
-    DETENTE_ASSIGN_OR_RETURN(uint32_t len,
-                             ReadU32(fmt::format("the length of {}", what)));
+    // The message is formatted only on failure: this runs for every string.
+    if (Left() < 4) {
+      return Error(pos_, fmt::format("the length of {} needs 4 bytes, {} left",
+                                     what, Left()));
+    }
+    DETENTE_ASSIGN_OR_RETURN(uint32_t len, ReadU32(what));
     if (len > Left()) {
       return Error(start, fmt::format("{} of {} bytes runs past the end ({} "
                                       "bytes left)",
