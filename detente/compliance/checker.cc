@@ -8,6 +8,7 @@
 #include "detente/compliance/witnesses.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/notification/notification.h"
+#include "detente/notification/record_view.h"
 #include "detente/regime/log_fold.h"
 #include "detente/regime/log_reader.h"
 #include "detente/registry/counting.h"
@@ -214,18 +215,20 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
       std::unique_ptr<regime::LogFold> fold,
       regime::LogFold::Read(
           spec, sources, read_options,
-          [&](const LoggedNotification& ln) -> Status {
-            const notification::Notification& n = ln.notification;
-            if (n.event_time > options.until) return Status::Ok();
-            DETENTE_ASSIGN_OR_RETURN(std::optional<Instant> due,
-                                     notification::DueBy(spec, n));
+          [&](const notification::RecordView& r,
+              const EntryRef& ref) -> Status {
+            if (r.event_time > options.until) return Status::Ok();
+            DETENTE_ASSIGN_OR_RETURN(
+                std::optional<Instant> due,
+                notification::DueBy(spec, r.type, r.event_time));
             if (!due) return Status::Ok();
-            const Receipted* receipt =
-                receipts[ln.ref.party].Covering(ln.ref.index);
+            const Receipted* receipt = receipts[ref.party].Covering(ref.index);
             const bool received_late =
                 receipt != nullptr &&
                 static_cast<int64_t>(receipt->earliest) > due->unix_seconds();
-            if (n.sent_time > *due || received_late) late.push_back({ln, *due});
+            if (r.sent_time > *due || received_late) {
+              late.push_back({{r.ToNotification(), ref}, *due});
+            }
             return Status::Ok();
           }));
   EvidenceMaker evidence(logs);
@@ -294,17 +297,18 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
   // The fold, step by step (pass 2, decoding each entry as it is
   // applied): illegal steps, declared totals and limits.
   std::map<std::string, std::vector<EntryRef>> chain;  // since declaration
-  std::map<std::pair<std::string, std::string>, bool> over;
+  // Whether each (party, limit) is over, by tally party index and limit.
+  std::vector<char> over(spec.parties.size() * spec.limits.size(), 0);
   size_t seen_irregularities = 0;
   size_t seen_declarations = 0;
   Status failure;
-  Result<regime::State> folded = fold->Replay(
+  Result<regime::State> folded = fold->ReplayRecords(
       options.until,
-      [&](const regime::State& s, const LoggedNotification& ln) -> bool {
-        const notification::Notification& n = ln.notification;
-        std::vector<EntryRef>& c = chain[n.sender];
+      [&](const regime::State& s, const notification::RecordView& n,
+          const EntryRef& ref) -> bool {
+        std::vector<EntryRef>& c = chain[std::string(n.sender)];
         if (notification::IsDeclaration(n.type)) c.clear();
-        c.push_back(ln.ref);
+        c.push_back(ref);
         for (; seen_irregularities < s.irregularities.size();
              ++seen_irregularities) {
           const regime::Irregularity& i = s.irregularities[seen_irregularities];
@@ -365,7 +369,7 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
             return false;
           }
           struct {
-            const std::string& party;
+            std::string_view party;
             const std::string& limit_id;
             int64_t value;
           } a{n.sender, l.id, *value};
@@ -373,10 +377,13 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
               registry::Evaluate(spec, l, a.value, n.event_time.date());
           bool now_over = st == registry::LimitState::kOver ||
                           st == registry::LimitState::kUnder;
-          bool& was = over[{a.party, a.limit_id}];
+          const size_t slot =
+              static_cast<size_t>(party) * spec.limits.size() + li;
+          if (slot >= over.size()) over.resize(slot + 1, 0);
+          char& was = over[slot];
           if (now_over && !was) {
             Status added =
-                add("limit-exceeded", a.party, n.event_time,
+                add("limit-exceeded", std::string(a.party), n.event_time,
                     fmt::format("{}'s {} reached {} on {}; the limit is {}",
                                 a.party, a.limit_id, a.value,
                                 n.event_time.date().ToString(),

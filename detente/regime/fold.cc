@@ -25,6 +25,16 @@ std::optional<int64_t> Int(const Value& body, std::string_view key) {
   return v->integer();
 }
 
+// The same readers for a body read in place.
+std::string_view Str(const notification::MapView& body, std::string_view key) {
+  return notification::StrField(body, key);
+}
+
+std::optional<int64_t> Int(const notification::MapView& body,
+                           std::string_view key) {
+  return notification::IntField(body, key);
+}
+
 bool IsMissile(std::string_view category) {
   return category == "icbm" || category == "slbm";
 }
@@ -130,20 +140,6 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
   s.at = n.event_time;
   ++s.applied;
   const std::string& t = n.type;
-  // The sender's own item named by "item", or nullptr with an irregularity.
-  auto own_item = [&]() -> registry::Item* {
-    const std::string& id = Str(body, "item");
-    registry::Item* item = s.items.FindMutableItem(id);
-    if (item == nullptr || item->party != n.sender) {
-      irregular("unknown-identifier",
-                fmt::format("{} {} refers to item '{}', which {} has not "
-                            "declared",
-                            n.sender, t, id, n.sender));
-      return nullptr;
-    }
-    return item;
-  };
-
   switch (EffectOfType(t)) {
     case Effect::kDeclaration: {
       s.tally.RemoveParty(n.sender);
@@ -192,131 +188,15 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
       s.declarations.push_back(std::move(d));
       break;
     }
-    case Effect::kItemNew: {
-      registry::Item item;
-      item.id = Str(body, "item");
-      item.party = n.sender;
-      item.category = Str(body, "category");
-      item.type = Str(body, "type");
-      item.status = Str(body, "status");
-      item.facility = Str(body, "facility");
-      item.warheads = Int(body, "warheads").value_or(0);
-      const std::string& id = Str(body, "item");
-      if (!s.items.AddItem(std::move(item)).ok()) {
-        irregular("duplicate-identifier",
-                  fmt::format("{} declares new item '{}', but that identifier "
-                              "already exists",
-                              n.sender, id));
-      } else {
-        s.tally.Add(*s.items.FindItem(id));
-      }
-      break;
-    }
-    case Effect::kTypeNew: {
-      TypeInfo& info = s.types[Str(body, "type")];
-      info.category = Str(body, "category");
-      info.max_warheads = Int(body, "max_warheads");
-      break;
-    }
-    case Effect::kStatusChange: {
-      registry::Item* item = own_item();
-      if (item == nullptr) return;
-      const std::string& from = Str(body, "from_status");
-      const std::string& to = Str(body, "to_status");
-      if (item->status == "eliminated") {
-        irregular("eliminated-item-used",
-                  fmt::format("{} gives eliminated item '{}' the status '{}'",
-                              n.sender, item->id, to));
-        return;
-      }
-      if (item->status != from) {
-        irregular("status-mismatch",
-                  fmt::format("{} moves item '{}' from '{}' to '{}', but its "
-                              "status is '{}'",
-                              n.sender, item->id, from, to, item->status));
-      }
-      s.tally.Remove(*item);
-      item->status = to;
-      if (const std::string& f = Str(body, "facility"); !f.empty()) {
-        item->facility = f;
-      }
-      s.tally.Add(*item);
-      break;
-    }
-    case Effect::kRvChange: {
-      registry::Item* item = own_item();
-      if (item == nullptr) return;
-      int64_t from = Int(body, "from_warheads").value_or(-1);
-      int64_t to = Int(body, "to_warheads").value_or(0);
-      if (!IsMissile(item->category) || item->status != "deployed") {
-        irregular(
-            "warheads-on-non-deployed",
-            fmt::format("{} changes the warheads of '{}', which is not "
-                        "a deployed missile ({} {})",
-                        n.sender, item->id, item->category, item->status));
-      }
-      if (item->warheads != from) {
-        irregular("warheads-mismatch",
-                  fmt::format("{} changes '{}' from {} to {} warheads, but {} "
-                              "were declared",
-                              n.sender, item->id, from, to, item->warheads));
-      }
-      auto type = s.types.find(item->type);
-      if (type != s.types.end() && type->second.max_warheads &&
-          to > *type->second.max_warheads) {
-        irregular("warheads-over-type-maximum",
-                  fmt::format("{} puts {} warheads on '{}', a {} whose type "
-                              "carries at most {}",
-                              n.sender, to, item->id, item->type,
-                              *type->second.max_warheads));
-      }
-      s.tally.Remove(*item);
-      item->warheads = to;
-      s.tally.Add(*item);
-      break;
-    }
-    case Effect::kItemMove: {
-      registry::Item* item = own_item();
-      if (item == nullptr) return;
-      const std::string& from = Str(body, "from_facility");
-      const std::string& to = Str(body, "to_facility");
-      if (item->status == "eliminated") {
-        irregular(
-            "eliminated-item-used",
-            fmt::format("{} moves eliminated item '{}'", n.sender, item->id));
-        return;
-      }
-      if (item->facility != from) {
-        irregular("facility-mismatch",
-                  fmt::format("{} moves '{}' from '{}', but it is at '{}'",
-                              n.sender, item->id, from, item->facility));
-      }
-      // A facility is not counted by any term, but attribute conditions
-      // could be; keep the tally honest at the cost of two offers.
-      s.tally.Remove(*item);
-      item->facility = to;
-      s.tally.Add(*item);
-      break;
-    }
+    case Effect::kItemNew:
+    case Effect::kTypeNew:
+    case Effect::kStatusChange:
+    case Effect::kRvChange:
+    case Effect::kItemMove:
     case Effect::kItemElim:
-    case Effect::kItemConv: {
-      const bool elim = EffectOfType(t) == Effect::kItemElim;
-      registry::Item* item = own_item();
-      if (item == nullptr) return;
-      if (item->status == "eliminated") {
-        irregular("eliminated-item-used",
-                  elim ? fmt::format("{} eliminates '{}' a second time",
-                                     n.sender, item->id)
-                       : fmt::format("{} converts eliminated item '{}'",
-                                     n.sender, item->id));
-        return;
-      }
-      s.tally.Remove(*item);
-      item->status = elim ? "eliminated" : "converted";
-      item->warheads = 0;
-      s.tally.Add(*item);
+    case Effect::kItemConv:
+      ApplyItemStep(EffectOfType(t), n, body, ref, s);
       break;
-    }
     case Effect::kCommission: {
       // The commission and the dialogue (docs/commission.md): a step the
       // state machine refuses changes nothing and is an irregularity.
@@ -373,6 +253,197 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
     }
     case Effect::kNone:
       // Launches, telemetry, notes: no change to the database.
+      break;
+  }
+}
+
+bool Applier::IsItemStep(Effect e) {
+  switch (e) {
+    case Effect::kItemNew:
+    case Effect::kTypeNew:
+    case Effect::kStatusChange:
+    case Effect::kRvChange:
+    case Effect::kItemMove:
+    case Effect::kItemElim:
+    case Effect::kItemConv:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
+                    State& s) const {
+  const Effect e = EffectOfType(r.type);
+  if (IsItemStep(e)) {
+    s.at = r.event_time;
+    ++s.applied;
+    ApplyItemStep(e, r, r.body, ref, s);
+  } else if (e == Effect::kNone) {
+    // Launches, telemetry, notes: nothing to read.
+    s.at = r.event_time;
+    ++s.applied;
+  } else {
+    // Declarations and every other effect: from the decoded notification.
+    Apply(r.ToNotification(), ref, s);
+  }
+}
+
+// One item step, from a Notification and its Value body or from a
+// RecordView and its MapView: one definition, so that both give the same
+// state.
+template <typename Record, typename Body>
+void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
+                            const EntryRef& ref, State& s) const {
+  auto irregular = [&](std::string rule, std::string text) {
+    s.irregularities.push_back({std::move(rule),
+                                std::string(n.sender),
+                                n.event_time,
+                                std::move(text),
+                                {ref}});
+  };
+  const std::string_view t = n.type;
+  // The sender's own item named by "item", or nullptr with an irregularity.
+  auto own_item = [&]() -> registry::Item* {
+    const std::string_view id = Str(body, "item");
+    registry::Item* item = s.items.FindMutableItem(id);
+    if (item == nullptr || item->party != n.sender) {
+      irregular("unknown-identifier",
+                fmt::format("{} {} refers to item '{}', which {} has not "
+                            "declared",
+                            n.sender, t, id, n.sender));
+      return nullptr;
+    }
+    return item;
+  };
+
+  switch (effect) {
+    case Effect::kItemNew: {
+      registry::Item item;
+      item.id = Str(body, "item");
+      item.party = n.sender;
+      item.category = Str(body, "category");
+      item.type = Str(body, "type");
+      item.status = Str(body, "status");
+      item.facility = Str(body, "facility");
+      item.warheads = Int(body, "warheads").value_or(0);
+      const std::string_view id = Str(body, "item");
+      if (!s.items.AddItem(std::move(item)).ok()) {
+        irregular("duplicate-identifier",
+                  fmt::format("{} declares new item '{}', but that identifier "
+                              "already exists",
+                              n.sender, id));
+      } else {
+        s.tally.Add(*s.items.FindItem(id));
+      }
+      break;
+    }
+    case Effect::kTypeNew: {
+      TypeInfo& info = s.types[std::string(Str(body, "type"))];
+      info.category = Str(body, "category");
+      info.max_warheads = Int(body, "max_warheads");
+      break;
+    }
+    case Effect::kStatusChange: {
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      const std::string_view from = Str(body, "from_status");
+      const std::string_view to = Str(body, "to_status");
+      if (item->status == "eliminated") {
+        irregular("eliminated-item-used",
+                  fmt::format("{} gives eliminated item '{}' the status '{}'",
+                              n.sender, item->id, to));
+        return;
+      }
+      if (item->status != from) {
+        irregular("status-mismatch",
+                  fmt::format("{} moves item '{}' from '{}' to '{}', but its "
+                              "status is '{}'",
+                              n.sender, item->id, from, to, item->status));
+      }
+      s.tally.Remove(*item);
+      item->status = to;
+      if (const std::string_view f = Str(body, "facility"); !f.empty()) {
+        item->facility = f;
+      }
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kRvChange: {
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      int64_t from = Int(body, "from_warheads").value_or(-1);
+      int64_t to = Int(body, "to_warheads").value_or(0);
+      if (!IsMissile(item->category) || item->status != "deployed") {
+        irregular(
+            "warheads-on-non-deployed",
+            fmt::format("{} changes the warheads of '{}', which is not "
+                        "a deployed missile ({} {})",
+                        n.sender, item->id, item->category, item->status));
+      }
+      if (item->warheads != from) {
+        irregular("warheads-mismatch",
+                  fmt::format("{} changes '{}' from {} to {} warheads, but {} "
+                              "were declared",
+                              n.sender, item->id, from, to, item->warheads));
+      }
+      auto type = s.types.find(item->type);
+      if (type != s.types.end() && type->second.max_warheads &&
+          to > *type->second.max_warheads) {
+        irregular("warheads-over-type-maximum",
+                  fmt::format("{} puts {} warheads on '{}', a {} whose type "
+                              "carries at most {}",
+                              n.sender, to, item->id, item->type,
+                              *type->second.max_warheads));
+      }
+      s.tally.Remove(*item);
+      item->warheads = to;
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kItemMove: {
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      const std::string_view from = Str(body, "from_facility");
+      const std::string_view to = Str(body, "to_facility");
+      if (item->status == "eliminated") {
+        irregular(
+            "eliminated-item-used",
+            fmt::format("{} moves eliminated item '{}'", n.sender, item->id));
+        return;
+      }
+      if (item->facility != from) {
+        irregular("facility-mismatch",
+                  fmt::format("{} moves '{}' from '{}', but it is at '{}'",
+                              n.sender, item->id, from, item->facility));
+      }
+      // A facility is not counted by any term, but attribute conditions
+      // could be; keep the tally honest at the cost of two offers.
+      s.tally.Remove(*item);
+      item->facility = to;
+      s.tally.Add(*item);
+      break;
+    }
+    case Effect::kItemElim:
+    case Effect::kItemConv: {
+      const bool elim = effect == Effect::kItemElim;
+      registry::Item* item = own_item();
+      if (item == nullptr) return;
+      if (item->status == "eliminated") {
+        irregular("eliminated-item-used",
+                  elim ? fmt::format("{} eliminates '{}' a second time",
+                                     n.sender, item->id)
+                       : fmt::format("{} converts eliminated item '{}'",
+                                     n.sender, item->id));
+        return;
+      }
+      s.tally.Remove(*item);
+      item->status = elim ? "eliminated" : "converted";
+      item->warheads = 0;
+      s.tally.Add(*item);
+      break;
+    }
+    default:
       break;
   }
 }

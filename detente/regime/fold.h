@@ -35,6 +35,7 @@
 #include "detente/commission/commission.h"
 #include "detente/inspection/inspections.h"
 #include "detente/notification/notification.h"
+#include "detente/notification/record_view.h"
 #include "detente/registry/item.h"
 #include "detente/registry/tally.h"
 #include "detente/treaty/spec.h"
@@ -154,9 +155,24 @@ class Applier {
   // irregularity of `s`. Sets s.at to n's event time.
   void Apply(const notification::Notification& n, const EntryRef& ref,
              State& s) const;
+  // The same for a record read in place (notification/record_view.h), the
+  // fold's hot path: item steps and effect-free types are applied from the
+  // record's fields without decoding it; declarations, and every other
+  // effect, decode it (RecordView::ToNotification) and take the path
+  // above. Both give the same state.
+  void Apply(const notification::RecordView& r, const EntryRef& ref,
+             State& s) const;
   Effect EffectOfType(std::string_view type) const;
 
  private:
+  // Item steps: new items and types, status, warhead and facility changes,
+  // eliminations and conversions, read from a Notification's body or a
+  // record's body in place (one definition for both).
+  static bool IsItemStep(Effect e);
+  template <typename Record, typename Body>
+  void ApplyItemStep(Effect effect, const Record& n, const Body& body,
+                     const EntryRef& ref, State& s) const;
+
   const treaty::Spec& spec_;
   std::map<std::string, Effect, std::less<>> effects_;
 };

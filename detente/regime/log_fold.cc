@@ -5,6 +5,7 @@
 
 #include "detente/crypto/ed25519.h"
 #include "detente/notification/notification.h"
+#include "detente/notification/record_view.h"
 #include "fmt/format.h"
 
 namespace detente::regime {
@@ -136,15 +137,14 @@ Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
           fmt::format("{}'s log has more than 2^56 entries", src.in.party));
     }
     src.valid.assign(static_cast<size_t>(src.read), false);
-    DETENTE_RETURN_IF_ERROR(ScanPartyLog(
+    DETENTE_RETURN_IF_ERROR(ScanPartyLogRecords(
         *src.in.log, spec, src.in.party, src.in.key, src.read, options.read,
-        [&](notification::Notification&& n, uint64_t index) -> Status {
+        [&](const notification::RecordView& r, uint64_t index) -> Status {
           src.valid[static_cast<size_t>(index)] = true;
           fold->keys_.push_back(
-              {n.event_time.unix_seconds(), rank << kRankShift | index});
+              {r.event_time.unix_seconds(), rank << kRankShift | index});
           if (!on_valid) return Status::Ok();
-          LoggedNotification ln{std::move(n), {src.in.party, index}};
-          return on_valid(ln);
+          return on_valid(r, EntryRef{src.in.party, index});
         },
         &fold->reader_irregularities_));
   }
@@ -163,11 +163,22 @@ uint64_t LogFold::entries_read(std::string_view party) const {
 size_t LogFold::index_bytes() const { return keys_.capacity() * sizeof(Key); }
 
 Result<State> LogFold::Replay(Instant until, const StepVisitor& visit) {
+  return ReplayRecords(
+      until, [&](const State& s, const notification::RecordView& r,
+                 const EntryRef& ref) {
+        if (!visit) return true;
+        return visit(s, LoggedNotification{r.ToNotification(), ref});
+      });
+}
+
+Result<State> LogFold::ReplayRecords(Instant until,
+                                     const RecordStepVisitor& visit) {
   std::vector<Cursor> cursors;
   cursors.reserve(sources_.size());
   for (const Source& s : sources_)
     cursors.emplace_back(s, options_.reorder_bytes);
   State s = applier_.NewState();
+  EntryRef ref;
   for (const Key& key : keys_) {
     if (key.event_time > until.unix_seconds()) break;
     const size_t rank = static_cast<size_t>(key.where >> kRankShift);
@@ -175,22 +186,16 @@ Result<State> LogFold::Replay(Instant until, const StepVisitor& visit) {
     const Source& src = sources_[rank];
     DETENTE_ASSIGN_OR_RETURN(std::string_view entry, cursors[rank].Take(index));
     // Read and validated in pass 1, and checked against the same leaf hash
-    // now: only the record is decoded again (its signature is not part of
-    // it).
-    constexpr size_t kSig = crypto::kEd25519SignatureSize;
-    if (entry.size() < kSig) {
-      return Status::Corruption(fmt::format(
-          "{}'s entry {} changed between the passes", src.in.party, index));
-    }
-    Result<notification::Notification> n =
-        notification::ParseCanonical(entry.substr(0, entry.size() - kSig));
-    if (!n.ok()) {
-      return n.status().WithContext(fmt::format(
+    // now: checked again as a record, not decoded.
+    Result<notification::RecordView> r = notification::ParseEntryView(entry);
+    if (!r.ok()) {
+      return r.status().WithContext(fmt::format(
           "{}'s entry {}, valid when first read", src.in.party, index));
     }
-    LoggedNotification ln{std::move(n).value(), {src.in.party, index}};
-    applier_.Apply(ln.notification, ln.ref, s);
-    if (visit && !visit(s, ln)) return s;
+    if (ref.party != src.in.party) ref.party = src.in.party;
+    ref.index = index;
+    applier_.Apply(*r, ref, s);
+    if (visit && !visit(s, *r, ref)) return s;
   }
   s.at = until;
   return s;

@@ -4,17 +4,19 @@
 // Two passes over each log, both sequential reads (LogStore::ScanEntries,
 // each entry checked against its leaf hash):
 //   1. Read(): every entry is parsed, authenticated, validated and its
-//      sequence checked, exactly as ReadPartyLog does (log_reader.h), and
-//      handed to an optional visitor (for rules that look at notifications
+//      sequence checked, exactly as ReadPartyLog does (log_reader.h;
+//      ScanPartyLogRecords, which reads records in place), and handed to
+//      an optional visitor (for rules that look at notifications
 //      one at a time, such as deadlines); only a 16-byte key per valid
 //      notification is kept — (event time, sender, log index) — and the
 //      keys are sorted into fold order.
-//   2. Replay(): walks the keys in fold order, decoding each entry again
-//      as it is applied. Within one log, fold order is log order except
-//      where a notification's event time is earlier than one sent before
-//      it, so each log is read ahead in chunks and an entry read before its
-//      turn waits in a buffer (at most LogFoldOptions::reorder_bytes; past
-//      that it is dropped and read again by index when its turn comes).
+//   2. Replay(): walks the keys in fold order, reading each entry again
+//      (ParseEntryView: checked, not decoded) as it is applied. Within one log,
+//      fold order is log order except where a notification's event time is
+//      earlier than one sent before it, so each log is read ahead in chunks and
+//      an entry read before its turn waits in a buffer (at most
+//      LogFoldOptions::reorder_bytes; past that it is dropped and read again by
+//      index when its turn comes).
 //
 // The order is the fold's (event time, sender, sequence): within a sender
 // valid sequence numbers increase with the log index (a replay is not
@@ -62,9 +64,12 @@ struct LogFoldOptions {
 class LogFold {
  public:
   // Pass 1. `on_valid` (may be empty) sees every valid notification, log
-  // by log in the order of `sources`, each in log order. Fails when a log
-  // cannot be read or authenticated, or with on_valid's error.
-  using Visitor = std::function<Status(const LoggedNotification&)>;
+  // by log in the order of `sources`, each in log order, as the record
+  // read in place (valid only during the call; RecordView::ToNotification
+  // decodes it). Fails when a log cannot be read or authenticated, or with
+  // on_valid's error.
+  using Visitor =
+      std::function<Status(const notification::RecordView&, const EntryRef&)>;
   static Result<std::unique_ptr<LogFold>> Read(const treaty::Spec& spec,
                                                std::vector<LogSource> sources,
                                                const LogFoldOptions& options,
@@ -86,9 +91,17 @@ class LogFold {
   // when visit returns false. Returns the state after the last
   // notification applied (its `at`: that notification's event time, or
   // `until` when every notification up to it was applied).
+  // Each step's notification is decoded for `visit`: ReplayRecords is the
+  // fast path.
   using StepVisitor =
       std::function<bool(const State&, const LoggedNotification&)>;
   Result<State> Replay(Instant until, const StepVisitor& visit);
+  // As Replay, handing `visit` the record read in place (valid only during
+  // the call) and where it is: nothing is decoded that the fold and the
+  // visitor do not read (Applier::Apply on a RecordView).
+  using RecordStepVisitor = std::function<bool(
+      const State&, const notification::RecordView&, const EntryRef&)>;
+  Result<State> ReplayRecords(Instant until, const RecordStepVisitor& visit);
 
   // The sorted keys' memory, for benchmarks.
   size_t index_bytes() const;

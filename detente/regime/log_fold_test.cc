@@ -256,13 +256,14 @@ TEST_F(LogFoldTest, SameStepsAndStateAsTheInMemoryFold) {
     LogFoldOptions options;
     options.reorder_bytes = budget;
     size_t seen = 0;
-    auto lf = LogFold::Read(NewStart(),
-                            {{"RU", ru_log.get(), ru.verifier(), 0},
-                             {"US", us_log.get(), us.verifier(), 0}},
-                            options, [&](const LoggedNotification&) {
-                              ++seen;
-                              return Status::Ok();
-                            });
+    auto lf = LogFold::Read(
+        NewStart(),
+        {{"RU", ru_log.get(), ru.verifier(), 0},
+         {"US", us_log.get(), us.verifier(), 0}},
+        options, [&](const notification::RecordView&, const EntryRef&) {
+          ++seen;
+          return Status::Ok();
+        });
     ASSERT_TRUE(lf.ok()) << lf.status();
     EXPECT_EQ(seen, all.size());
     EXPECT_EQ((*lf)->size(), all.size());

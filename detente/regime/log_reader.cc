@@ -1,6 +1,7 @@
 #include "detente/regime/log_reader.h"
 
 #include "detente/ledger/checkpoint.h"
+#include "detente/notification/record_view.h"
 #include "fmt/format.h"
 
 namespace detente::regime {
@@ -38,12 +39,12 @@ Result<uint64_t> AuthenticatedPrefix(ledger::LogStore& log,
 
 }  // namespace
 
-Status ScanPartyLog(ledger::LogStore& log, const treaty::Spec& spec,
-                    const std::string& party,
-                    const crypto::VerifierKey& party_key, uint64_t size,
-                    const ReadOptions& options,
-                    const ValidNotificationVisitor& on_valid,
-                    std::vector<Irregularity>* irregularities) {
+Status ScanPartyLogRecords(ledger::LogStore& log, const treaty::Spec& spec,
+                           const std::string& party,
+                           const crypto::VerifierKey& party_key, uint64_t size,
+                           const ReadOptions& options,
+                           const ValidRecordVisitor& on_valid,
+                           std::vector<Irregularity>* irregularities) {
   const uint64_t n = size == 0 ? log.size() : size;
   // Entries below `trusted` need no signature check of their own.
   uint64_t trusted = 0;
@@ -59,40 +60,58 @@ Status ScanPartyLog(ledger::LogStore& log, const treaty::Spec& spec,
           irregularities->push_back(
               {std::move(rule), party, when, std::move(text), {ref}});
         };
-        Result<notification::SignedNotification> sn =
-            notification::ParseEntry(entry);
-        if (!sn.ok()) {
-          bad("malformed-entry",
-              fmt::format("{}'s log entry {} is not a notification: {}", party,
-                          i, sn.status().message()),
-              Instant());
-          return Status::Ok();
+        // The fast path: an entry the checkpoint authenticates, read in
+        // place and judged by QuickValidate. Anything it does not accept
+        // (a declaration, an invalid entry) takes the full path below,
+        // which gives the verdict and the message.
+        std::optional<notification::RecordView> record;
+        if (i < trusted) {
+          Result<notification::RecordView> v =
+              notification::ParseEntryView(entry);
+          if (v.ok() && v->sender == party &&
+              notification::QuickValidate(spec, *v)) {
+            record = *v;
+          }
         }
-        notification::Notification& note = sn->notification;
-        if (i >= trusted) {
-          if (Status v = notification::VerifySignature(*sn, party_key);
-              !v.ok()) {
-            bad("bad-signature",
-                fmt::format("{}'s log entry {} is not signed by {}'s key: {}",
-                            party, i, party, v.message()),
+        if (!record) {
+          Result<notification::SignedNotification> sn =
+              notification::ParseEntry(entry);
+          if (!sn.ok()) {
+            bad("malformed-entry",
+                fmt::format("{}'s log entry {} is not a notification: {}",
+                            party, i, sn.status().message()),
+                Instant());
+            return Status::Ok();
+          }
+          notification::Notification& note = sn->notification;
+          if (i >= trusted) {
+            if (Status v = notification::VerifySignature(*sn, party_key);
+                !v.ok()) {
+              bad("bad-signature",
+                  fmt::format("{}'s log entry {} is not signed by {}'s key: {}",
+                              party, i, party, v.message()),
+                  note.event_time);
+              return Status::Ok();
+            }
+          }
+          if (note.sender != party) {
+            bad("wrong-sender",
+                fmt::format("{}'s log entry {} claims to be from {}", party, i,
+                            note.sender),
                 note.event_time);
             return Status::Ok();
           }
+          if (Status v = notification::Validate(spec, note); !v.ok()) {
+            bad("invalid-notification",
+                fmt::format("{}'s log entry {} ({}) fails validation: {}",
+                            party, i, note.type, v.message()),
+                note.event_time);
+            return Status::Ok();
+          }
+          // ParseEntry accepted it: so does ParseEntryView.
+          DETENTE_ASSIGN_OR_RETURN(record, notification::ParseEntryView(entry));
         }
-        if (note.sender != party) {
-          bad("wrong-sender",
-              fmt::format("{}'s log entry {} claims to be from {}", party, i,
-                          note.sender),
-              note.event_time);
-          return Status::Ok();
-        }
-        if (Status v = notification::Validate(spec, note); !v.ok()) {
-          bad("invalid-notification",
-              fmt::format("{}'s log entry {} ({}) fails validation: {}", party,
-                          i, note.type, v.message()),
-              note.event_time);
-          return Status::Ok();
-        }
+        const notification::RecordView& note = *record;
         if (note.sequence < expected_seq) {
           bad("sequence-replay",
               fmt::format(
@@ -115,8 +134,22 @@ Status ScanPartyLog(ledger::LogStore& log, const treaty::Spec& spec,
                refs});
         }
         expected_seq = note.sequence + 1;
-        return on_valid(std::move(note), i);
+        return on_valid(note, i);
       });
+}
+
+Status ScanPartyLog(ledger::LogStore& log, const treaty::Spec& spec,
+                    const std::string& party,
+                    const crypto::VerifierKey& party_key, uint64_t size,
+                    const ReadOptions& options,
+                    const ValidNotificationVisitor& on_valid,
+                    std::vector<Irregularity>* irregularities) {
+  return ScanPartyLogRecords(
+      log, spec, party, party_key, size, options,
+      [&](const notification::RecordView& r, uint64_t index) {
+        return on_valid(r.ToNotification(), index);
+      },
+      irregularities);
 }
 
 Result<PartyLog> ReadPartyLog(ledger::LogStore& log, const treaty::Spec& spec,

@@ -30,6 +30,7 @@
 #include "detente/base/result.h"
 #include "detente/crypto/keys.h"
 #include "detente/ledger/log_store.h"
+#include "detente/notification/record_view.h"
 #include "detente/regime/fold.h"
 #include "detente/treaty/spec.h"
 
@@ -70,6 +71,20 @@ Status ScanPartyLog(ledger::LogStore& log, const treaty::Spec& spec,
                     const ReadOptions& options,
                     const ValidNotificationVisitor& on_valid,
                     std::vector<Irregularity>* irregularities);
+
+// As ScanPartyLog, handing each valid notification as the record read in
+// place (valid only during the call), so that nothing is decoded that the
+// visitor does not read. Entries the checkpoint authenticates are judged
+// by notification::QuickValidate, and those it does not accept by
+// Validate: the same verdicts and irregularities as ScanPartyLog.
+using ValidRecordVisitor =
+    std::function<Status(const notification::RecordView&, uint64_t index)>;
+Status ScanPartyLogRecords(ledger::LogStore& log, const treaty::Spec& spec,
+                           const std::string& party,
+                           const crypto::VerifierKey& party_key, uint64_t size,
+                           const ReadOptions& options,
+                           const ValidRecordVisitor& on_valid,
+                           std::vector<Irregularity>* irregularities);
 
 }  // namespace detente::regime
 
