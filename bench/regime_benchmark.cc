@@ -3,10 +3,11 @@
 // beside its reference measured in the same run (bench/README.md):
 //
 //   BM_Fold            notifications folded per second (pass 2 of
-//                      regime::LogFold: read, leaf-hash check, decode,
-//                      apply, aggregates read after every step)
-//   BM_Fold_Reference  the same entries read, checked and decoded, not
-//                      folded
+//                      regime::LogFold::ReplayRecords: read, leaf-hash
+//                      check, decode in place, apply, aggregates read
+//                      after every step)
+//   BM_Fold_Reference  the same entries read, checked and decoded in place
+//                      (ParseEntryView), not folded
 //   BM_CompliancePass  compliance::Check over both logs, end to end, in a
 //                      child process: wall time and the child's peak RSS;
 //                      its reference is the decoding rate again (the same
@@ -42,6 +43,7 @@
 #include "detente/ledger/checkpoint.h"
 #include "detente/ledger/log_store.h"
 #include "detente/notification/notification.h"
+#include "detente/notification/record_view.h"
 #include "detente/regime/log_fold.h"
 #include "detente/treaty/loader.h"
 #include "fmt/format.h"
@@ -532,9 +534,10 @@ bool Fail(benchmark::State& state, const Status& s) {
 // ---------------------------------------------------------------------------
 
 // The decoding reference: every entry of both logs read (ScanEntries, with
-// the leaf-hash check) and its record decoded (ParseCanonical), nothing
-// applied. Measured once; reported as the reference of both the fold and
-// the compliance pass.
+// the leaf-hash check) and decoded as the fold decodes it (ParseEntryView:
+// the whole record checked, the envelope read), nothing applied. Measured
+// once; reported as the reference of both the fold and the compliance
+// pass.
 double decode_rate = 0;
 
 void BM_Fold_Reference(benchmark::State& state) {
@@ -550,8 +553,8 @@ void BM_Fold_Reference(benchmark::State& state) {
     for (const regime::LogSource& src : logs->sources) {
       Status s = src.log->ScanEntries(
           0, src.log->size(), [&](uint64_t, std::string_view e) -> Status {
-            Result<Notification> n = notification::ParseCanonical(
-                e.substr(0, e.size() - crypto::kEd25519SignatureSize));
+            Result<notification::RecordView> n =
+                notification::ParseEntryView(e);
             if (!n.ok()) return n.status();
             benchmark::DoNotOptimize(n->sequence);
             ++decoded;
@@ -598,8 +601,9 @@ void BM_Fold(benchmark::State& state) {
     folded = 0;
     int64_t sum = 0;
     const size_t limits = Spec().limits.size();
-    Result<regime::State> end = (*fold)->Replay(
-        until, [&](const regime::State& s, const regime::LoggedNotification&) {
+    Result<regime::State> end = (*fold)->ReplayRecords(
+        until, [&](const regime::State& s, const notification::RecordView&,
+                   const regime::EntryRef&) {
           ++folded;
           for (size_t l = 0; l < limits; ++l) sum += *s.Aggregate(l, 0);
           return true;
