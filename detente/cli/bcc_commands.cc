@@ -31,20 +31,6 @@ using commission::MessageKind;
 using nlohmann::json;
 using notification::Value;
 
-int Fail(Streams io, const Status& s, int code = kExitInput) {
-  io.err << "detente: " << s.message() << "\n";
-  return code;
-}
-
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) s += sep;
-    s += v[i];
-  }
-  return s;
-}
-
 std::vector<std::string> PartyCodes(const treaty::Spec& spec) {
   std::vector<std::string> out;
   for (const treaty::Party& p : spec.parties) out.push_back(p.code);

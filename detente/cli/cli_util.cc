@@ -9,6 +9,20 @@
 
 namespace detente::cli {
 
+int Fail(Streams io, const Status& s, int code) {
+  io.err << "detente: " << s.message() << "\n";
+  return code;
+}
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) s += sep;
+    s += v[i];
+  }
+  return s;
+}
+
 std::string DataDir(const CommonOptions& common) {
   return common.data_dir.empty() ? treaty::DefaultDataDir() : common.data_dir;
 }

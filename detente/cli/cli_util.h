@@ -6,12 +6,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "detente/base/result.h"
 #include "detente/cli/commands.h"
 #include "detente/treaty/spec.h"
 
 namespace detente::cli {
+
+// Prints "detente: <message of s>" on io.err and returns `code`: how a
+// command reports the error that ends it.
+int Fail(Streams io, const Status& s, int code = kExitInput);
+
+// The strings of `v` with `sep` between them.
+std::string Join(const std::vector<std::string>& v, std::string_view sep);
 
 // The data directory to use: the option, else treaty::DefaultDataDir().
 std::string DataDir(const CommonOptions& common);

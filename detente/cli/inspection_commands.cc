@@ -49,20 +49,6 @@ using inspection::MessageKind;
 using nlohmann::json;
 using notification::Value;
 
-int Fail(Streams io, const Status& s, int code = kExitInput) {
-  io.err << "detente: " << s.message() << "\n";
-  return code;
-}
-
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) s += sep;
-    s += v[i];
-  }
-  return s;
-}
-
 std::string SpecName(const treaty::Spec& spec) {
   return spec.short_name.empty() ? spec.id : spec.short_name;
 }

@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "detente/base/csv.h"
+#include "detente/cli/cli_util.h"
 #include "detente/cli/commands.h"
 #include "detente/crypto/cosignature.h"
 #include "detente/crypto/encoding.h"
@@ -23,11 +24,6 @@ namespace detente::cli {
 namespace {
 
 using nlohmann::json;
-
-int Fail(Streams io, const Status& s, int code = kExitInput) {
-  io.err << "detente: " << s.message() << "\n";
-  return code;
-}
 
 bool FileExists(const std::string& p) {
   struct stat st;

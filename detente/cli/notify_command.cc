@@ -23,11 +23,6 @@ namespace {
 using nlohmann::json;
 using notification::Value;
 
-int Fail(Streams io, const Status& s, int code = kExitInput) {
-  io.err << "detente: " << s.message() << "\n";
-  return code;
-}
-
 // JSON -> the record model: integers, strings, lists and maps only.
 Result<Value> ToValue(const json& j, const std::string& path) {
   if (j.is_number_integer()) {

@@ -24,11 +24,6 @@ namespace {
 
 using nlohmann::json;
 
-int Fail(Streams io, const Status& s, int code = kExitInput) {
-  io.err << "detente: " << s.message() << "\n";
-  return code;
-}
-
 }  // namespace
 
 int RunState(const CommonOptions& common, const StateOptions& opts,

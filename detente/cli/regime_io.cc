@@ -137,19 +137,6 @@ Result<Appended> AppendNotification(const treaty::Spec& spec,
   return Appended{index, n.sequence};
 }
 
-namespace {
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string s;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) s += ", ";
-    s += names[i];
-  }
-  return s;
-}
-
-}  // namespace
-
 Result<notification::Value> ParseFieldValue(
     const treaty::NotificationType& type, const std::string& name,
     const std::string& text) {
@@ -159,7 +146,7 @@ Result<notification::Value> ParseFieldValue(
     for (const treaty::Field& x : type.fields) names.push_back(x.name);
     return Status::InvalidArgument(
         fmt::format("{} has no field '{}' (its fields: {})", type.code, name,
-                    JoinNames(names)));
+                    Join(names, ", ")));
   }
   if (f->type == treaty::ValueType::kInteger) {
     int64_t v = 0;
