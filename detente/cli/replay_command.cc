@@ -2,12 +2,12 @@
 // postponements, notes, suspension) merged into the SYNTHETIC database
 // history, written as both parties' signed and cosigned logs.
 #include <algorithm>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "detente/cli/cli_util.h"
 #include "detente/cli/commands.h"
+#include "detente/cli/synth_inputs.h"
 #include "detente/cli/table.h"
 #include "detente/registry/published.h"
 #include "detente/scenario/replay.h"
@@ -19,62 +19,25 @@ namespace detente::cli {
 int RunReplay(const CommonOptions& common, const ReplayOptions& opts,
               Streams io) {
   Result<std::string> treaty_id = scenario::ReadScenarioTreaty(opts.scenario);
-  if (!treaty_id.ok()) {
-    io.err << "detente: " << treaty_id.status().message() << "\n";
-    return kExitInput;
-  }
+  if (!treaty_id.ok()) return Fail(io, treaty_id.status());
   std::optional<treaty::Spec> spec = LoadSpecOrReport(common, *treaty_id, io);
   if (!spec) return kExitInput;
   Result<scenario::Scenario> sc =
       scenario::LoadScenarioFile(opts.scenario, *spec);
-  if (!sc.ok()) {
-    io.err << "detente: " << sc.status().message() << "\n";
-    return kExitInput;
+  if (!sc.ok()) return Fail(io, sc.status());
+  SynthInputs in;
+  if (int code = PrepareSynth(common, *spec, opts.aggregates, opts.seed,
+                              opts.out_dir, opts.until, io, &in);
+      code != kExitOk) {
+    return code;
   }
-  std::string csv = opts.aggregates;
-  if (csv.empty()) {
-    std::string stem = spec->id;
-    std::replace(stem.begin(), stem.end(), '-', '_');
-    csv = (std::filesystem::path(DataDir(common)) / "public" /
-           (stem + "_aggregates.csv"))
-              .string();
-  }
-  Result<registry::PublishedTable> table = registry::LoadPublished(csv, *spec);
-  if (!table.ok()) {
-    io.err << "detente: " << table.status().message() << "\n";
-    return kExitInput;
-  }
-  scenario::SynthOptions so;
-  so.treaty_id = spec->id;
-  so.seed = opts.seed;
-  so.out_dir = opts.out_dir;
-  if (!opts.until.empty()) {
-    Result<Date> d = Date::Parse(opts.until);
-    if (!d.ok()) {
-      io.err << "detente: --until: " << d.status().message() << "\n";
-      return kExitUsage;
-    }
-    so.until = *d;
-  }
-  Result<scenario::ReplayReport> r = scenario::Replay(*spec, *table, *sc, so);
-  if (!r.ok()) {
-    io.err << "detente: " << r.status().message() << "\n";
-    return r.status().code() == StatusCode::kAlreadyExists ? kExitUsage
-                                                           : kExitInput;
-  }
+  Result<scenario::ReplayReport> r =
+      scenario::Replay(*spec, in.table, *sc, in.options);
+  if (!r.ok()) return SynthFailed(r.status(), io);
   size_t illustrations = 0;
   for (const auto& e : r->events) illustrations += e.illustration ? 1 : 0;
 
   if (common.format == OutputFormat::kJson) {
-    nlohmann::json parties = nlohmann::json::array();
-    for (const auto& p : r->written.parties) {
-      parties.push_back({{"party", p.party},
-                         {"db", p.db_file},
-                         {"vkey", p.vkey},
-                         {"notifications", p.notifications},
-                         {"log_size", p.log_size},
-                         {"checkpoints", p.checkpoints}});
-    }
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : r->events) {
       events.push_back({{"line", e.line},
@@ -105,7 +68,7 @@ int RunReplay(const CommonOptions& common, const ReplayOptions& opts,
                              {"treaty", r->written.treaty_id},
                              {"seed", r->written.seed},
                              {"out_dir", r->written.out_dir},
-                             {"parties", parties},
+                             {"parties", PartiesJson(r->written)},
                              {"events", events},
                              {"illustrations", illustrations},
                              {"dropped_after_stop", r->dropped},

@@ -1,12 +1,11 @@
 // detente synth: a SYNTHETIC item-level New START history, as both parties'
 // signed and cosigned logs, that reproduces every published aggregate.
-#include <algorithm>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "detente/cli/cli_util.h"
 #include "detente/cli/commands.h"
+#include "detente/cli/synth_inputs.h"
 #include "detente/cli/table.h"
 #include "detente/registry/published.h"
 #include "detente/scenario/synth.h"
@@ -18,38 +17,15 @@ int RunSynth(const CommonOptions& common, const SynthOptions& opts,
              Streams io) {
   std::optional<treaty::Spec> spec = LoadSpecOrReport(common, opts.treaty, io);
   if (!spec) return kExitInput;
-  std::string csv = opts.aggregates;
-  if (csv.empty()) {
-    std::string stem = spec->id;
-    std::replace(stem.begin(), stem.end(), '-', '_');
-    csv = (std::filesystem::path(DataDir(common)) / "public" /
-           (stem + "_aggregates.csv"))
-              .string();
-  }
-  Result<registry::PublishedTable> table = registry::LoadPublished(csv, *spec);
-  if (!table.ok()) {
-    io.err << "detente: " << table.status().message() << "\n";
-    return kExitInput;
-  }
-  scenario::SynthOptions so;
-  so.treaty_id = spec->id;
-  so.seed = opts.seed;
-  so.out_dir = opts.out_dir;
-  if (!opts.until.empty()) {
-    Result<Date> d = Date::Parse(opts.until);
-    if (!d.ok()) {
-      io.err << "detente: --until: " << d.status().message() << "\n";
-      return kExitUsage;
-    }
-    so.until = *d;
+  SynthInputs in;
+  if (int code = PrepareSynth(common, *spec, opts.aggregates, opts.seed,
+                              opts.out_dir, opts.until, io, &in);
+      code != kExitOk) {
+    return code;
   }
   Result<scenario::SynthReport> report =
-      scenario::Synthesize(*spec, *table, so);
-  if (!report.ok()) {
-    io.err << "detente: " << report.status().message() << "\n";
-    return report.status().code() == StatusCode::kAlreadyExists ? kExitUsage
-                                                                : kExitInput;
-  }
+      scenario::Synthesize(*spec, in.table, in.options);
+  if (!report.ok()) return SynthFailed(report.status(), io);
   size_t mismatches = 0;
   for (const auto& x : report->exchanges) {
     for (const auto& f : x.figures) {
@@ -57,16 +33,6 @@ int RunSynth(const CommonOptions& common, const SynthOptions& opts,
     }
   }
   if (common.format == OutputFormat::kJson) {
-    nlohmann::json parties = nlohmann::json::array();
-    for (const auto& p : report->parties) {
-      parties.push_back({{"party", p.party},
-                         {"db", p.db_file},
-                         {"vkey", p.vkey},
-                         {"notifications", p.notifications},
-                         {"by_type", p.by_type},
-                         {"log_size", p.log_size},
-                         {"checkpoints", p.checkpoints}});
-    }
     nlohmann::json ex = nlohmann::json::array();
     for (const auto& x : report->exchanges) {
       nlohmann::json figs = nlohmann::json::object();
@@ -87,7 +53,7 @@ int RunSynth(const CommonOptions& common, const SynthOptions& opts,
                              {"seed", report->seed},
                              {"out_dir", report->out_dir},
                              {"source_csv", report->source_csv},
-                             {"parties", parties},
+                             {"parties", PartiesJson(*report)},
                              {"exchanges", ex},
                              {"published_figures_reproduced", mismatches == 0}}
                   .dump(2)
