@@ -3,17 +3,16 @@
 #include <algorithm>
 #include <string>
 
+#include "detente/treaty/message_fields.h"
 #include "fmt/format.h"
 
 namespace detente::commission {
 namespace {
 
-struct KindInfo {
-  MessageKind kind;
-  std::string_view suffix;
-};
+using treaty::FieldNeed;
+using treaty::ValueType;
 
-constexpr KindInfo kKinds[] = {
+constexpr treaty::KindSuffix<MessageKind> kKinds[] = {
     {MessageKind::kCommissioner, "-COMMISSIONER"},
     {MessageKind::kIssueRaise, "-ISSUE-RAISE"},
     {MessageKind::kIssueWithdraw, "-ISSUE-WITHDRAW"},
@@ -32,17 +31,9 @@ constexpr KindInfo kKinds[] = {
     {MessageKind::kSeverance, "-SEVERANCE"},
 };
 
-using treaty::ValueType;
-
-// A field the fold reads: its name, its type and whether the fold needs it
-// on every message (an optional one may be declared optional or required).
-struct Need {
-  std::string_view name;
-  ValueType type;
-  bool required;
-};
-
-std::vector<Need> NeedsOf(MessageKind kind) {
+// The fields the fold reads of each kind; an optional one may be declared
+// optional or required.
+std::vector<FieldNeed> NeedsOf(MessageKind kind) {
   switch (kind) {
     case MessageKind::kCommissioner:
       return {{"commissioner", ValueType::kString, true},
@@ -111,59 +102,30 @@ std::vector<Need> NeedsOf(MessageKind kind) {
   return {};
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 const std::vector<MessageKind>& AllMessageKinds() {
-  static const std::vector<MessageKind> all = [] {
-    std::vector<MessageKind> v;
-    for (const KindInfo& k : kKinds) v.push_back(k.kind);
-    return v;
-  }();
+  static const std::vector<MessageKind> all =
+      treaty::KindsOf<MessageKind>(kKinds);
   return all;
 }
 
 std::string_view SuffixOf(MessageKind kind) {
-  for (const KindInfo& k : kKinds) {
-    if (k.kind == kind) return k.suffix;
-  }
-  return "";
+  return treaty::SuffixByKind<MessageKind>(kKinds, kind);
 }
 
 MessageKind KindOf(std::string_view type_code) {
-  for (const KindInfo& k : kKinds) {
-    if (EndsWith(type_code, k.suffix)) return k.kind;
-  }
-  return MessageKind::kNone;
+  return treaty::KindBySuffix<MessageKind>(kKinds, type_code,
+                                           MessageKind::kNone);
 }
 
 Status CheckCatalogue(const treaty::Spec& spec) {
   for (const treaty::NotificationType& t : spec.notifications) {
     MessageKind kind = KindOf(t.code);
-    for (const Need& need : NeedsOf(kind)) {
-      const treaty::Field* f = t.FindField(need.name);
-      if (f == nullptr) {
-        return Status::InvalidArgument(fmt::format(
-            "{}: {} message has no field '{}' ({}), which the commission "
-            "fold reads",
-            t.code, SuffixOf(kind), need.name, ValueTypeName(need.type)));
-      }
-      if (f->type != need.type) {
-        return Status::InvalidArgument(fmt::format(
-            "{}: field '{}' is {}, the commission fold reads it as {}", t.code,
-            need.name, ValueTypeName(f->type), ValueTypeName(need.type)));
-      }
-      if (need.required && !f->required) {
-        return Status::InvalidArgument(
-            fmt::format("{}: field '{}' must be required: the commission "
-                        "fold needs it on every message",
-                        t.code, need.name));
-      }
-    }
+    std::vector<FieldNeed> needs = NeedsOf(kind);
+    DETENTE_RETURN_IF_ERROR(treaty::CheckFieldNeeds(
+        t, SuffixOf(kind), needs,
+        {.reader = "commission fold", .optional_may_be_absent = false}));
     if (kind == MessageKind::kDialogueStatus) {
       const treaty::Field* f = t.FindField("status");
       for (std::string_view v : {"active", "paused", "resumed", "terminated"}) {
