@@ -16,6 +16,7 @@
 #include "detente/ledger/checkpoint.h"
 #include "detente/notification/notification.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 #include "fmt/format.h"
 
 namespace detente::compliance {
@@ -25,11 +26,7 @@ using notification::Notification;
 using notification::Value;
 using ::testing::HasSubstr;
 
-const treaty::Spec& NewStart() {
-  static const treaty::Spec s = *treaty::LoadSpecFile(
-      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
-  return s;
-}
+const treaty::Spec& NewStart() { return treaty::testing::NewStartSpec(); }
 
 Instant T(const std::string& s) { return *Instant::Parse(s); }
 

@@ -19,6 +19,7 @@
 #include "detente/inspection/selection.h"
 #include "detente/notification/notification.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 
 namespace detente::inspection::testutil {
 
@@ -26,15 +27,7 @@ using notification::Notification;
 using notification::Value;
 
 inline const treaty::Spec& Bundled(const std::string& stem) {
-  static std::map<std::string, treaty::Spec> specs;
-  auto it = specs.find(stem);
-  if (it == specs.end()) {
-    Result<treaty::Spec> s = treaty::LoadSpecFile(
-        std::string(DETENTE_SOURCE_DIR) + "/data/treaties/" + stem + ".toml");
-    EXPECT_TRUE(s.ok()) << s.status();
-    it = specs.emplace(stem, std::move(s).value()).first;
-  }
-  return it->second;
+  return treaty::testing::BundledSpec(stem);
 }
 inline const treaty::Spec& NewStart() { return Bundled("new-start"); }
 inline const treaty::Spec& FollowOn3p() { return Bundled("follow-on-3p"); }

@@ -10,6 +10,7 @@
 
 #include "detente/crypto/encoding.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 #include "fmt/format.h"
 
 namespace detente::notification {
@@ -17,15 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const treaty::Spec& NewStart() {
-  static const treaty::Spec* spec = [] {
-    Result<treaty::Spec> s = treaty::LoadSpecFile(
-        std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
-    EXPECT_TRUE(s.ok()) << s.status();
-    return new treaty::Spec(s.ok() ? std::move(s).value() : treaty::Spec());
-  }();
-  return *spec;
-}
+const treaty::Spec& NewStart() { return treaty::testing::NewStartSpec(); }
 
 Instant T(const char* s) {
   Result<Instant> t = Instant::Parse(s);

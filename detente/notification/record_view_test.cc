@@ -7,20 +7,13 @@
 
 #include "detente/crypto/ed25519.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 #include "fmt/format.h"
 
 namespace detente::notification {
 namespace {
 
-const treaty::Spec& NewStart() {
-  static const treaty::Spec* spec = [] {
-    Result<treaty::Spec> s = treaty::LoadSpecFile(
-        std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
-    EXPECT_TRUE(s.ok()) << s.status();
-    return new treaty::Spec(s.ok() ? std::move(s).value() : treaty::Spec());
-  }();
-  return *spec;
-}
+const treaty::Spec& NewStart() { return treaty::testing::NewStartSpec(); }
 
 using Rng = std::mt19937_64;
 

@@ -8,6 +8,7 @@
 #include "detente/registry/counting.h"
 #include "detente/registry/items_io.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
@@ -15,11 +16,8 @@ namespace {
 
 Date D(const char* s) { return *Date::Parse(s); }
 
-treaty::Spec Load(const std::string& id) {
-  Result<treaty::Spec> s = treaty::LoadSpecFile(
-      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/" + id + ".toml");
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? std::move(s).value() : treaty::Spec();
+const treaty::Spec& Load(const std::string& id) {
+  return treaty::testing::BundledSpec(id);
 }
 
 ItemSet Items(const treaty::Spec& spec, const std::string& csv) {

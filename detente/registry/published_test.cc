@@ -4,16 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 
 namespace detente::registry {
 namespace {
 
 using ::testing::HasSubstr;
 
-treaty::Spec NewStart() {
-  return *treaty::LoadSpecFile(std::string(DETENTE_SOURCE_DIR) +
-                               "/data/treaties/new-start.toml");
-}
+const treaty::Spec& NewStart() { return treaty::testing::NewStartSpec(); }
 
 // The acceptance check of the history command: with the bundled public
 // data, both parties are within all three limits at every published

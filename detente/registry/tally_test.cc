@@ -13,16 +13,14 @@
 
 #include "detente/registry/counting.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
 namespace {
 
-treaty::Spec Load(const std::string& id) {
-  Result<treaty::Spec> s = treaty::LoadSpecFile(
-      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/" + id + ".toml");
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? std::move(s).value() : treaty::Spec();
+const treaty::Spec& Load(const std::string& id) {
+  return treaty::testing::BundledSpec(id);
 }
 
 // Values an item can take, drawn from what the spec's terms look at, so

@@ -15,6 +15,7 @@
 #include "detente/ledger/log_store.h"
 #include "detente/regime/log_reader.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 
 namespace detente::scenario {
 namespace {
@@ -24,15 +25,7 @@ using notification::Notification;
 using notification::Value;
 using ::testing::HasSubstr;
 
-const treaty::Spec& Spec() {
-  static const treaty::Spec* spec = [] {
-    auto s = treaty::LoadSpecFile(DETENTE_SOURCE_DIR
-                                  "/data/treaties/new-start.toml");
-    EXPECT_TRUE(s.ok()) << s.status();
-    return new treaty::Spec(*s);
-  }();
-  return *spec;
-}
+const treaty::Spec& Spec() { return treaty::testing::NewStartSpec(); }
 
 const registry::PublishedTable& Table() {
   static const registry::PublishedTable* t = [] {

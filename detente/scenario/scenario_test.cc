@@ -9,21 +9,14 @@
 
 #include "detente/commission/messages.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 
 namespace detente::scenario {
 namespace {
 
 using ::testing::HasSubstr;
 
-const treaty::Spec& NewStart() {
-  static const treaty::Spec* spec = [] {
-    auto s = treaty::LoadSpecFile(DETENTE_SOURCE_DIR
-                                  "/data/treaties/new-start.toml");
-    EXPECT_TRUE(s.ok()) << s.status();
-    return new treaty::Spec(*s);
-  }();
-  return *spec;
-}
+const treaty::Spec& NewStart() { return treaty::testing::NewStartSpec(); }
 
 // A small valid scenario. Malformed ones below are this text with one
 // edit, so each test shows the one mistake.

@@ -21,6 +21,7 @@
 #include "detente/registry/published.h"
 #include "detente/scenario/force_model.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 
 namespace detente::scenario {
 namespace {
@@ -29,15 +30,7 @@ namespace fs = std::filesystem;
 using notification::Notification;
 using notification::Value;
 
-const treaty::Spec& Spec() {
-  static const treaty::Spec* spec = [] {
-    auto s = treaty::LoadSpecFile(DETENTE_SOURCE_DIR
-                                  "/data/treaties/new-start.toml");
-    EXPECT_TRUE(s.ok()) << s.status();
-    return new treaty::Spec(*s);
-  }();
-  return *spec;
-}
+const treaty::Spec& Spec() { return treaty::testing::NewStartSpec(); }
 
 const registry::PublishedTable& Table() {
   static const registry::PublishedTable* t = [] {
