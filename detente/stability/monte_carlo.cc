@@ -2,72 +2,175 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include "detente/stability/random.h"
 #include "fmt/format.h"
 
 namespace detente::stability {
 
-TrialOutcome SimulateTrial(const StrikePlan& plan, int64_t w, uint64_t seed,
-                           uint64_t trial, int64_t* engagements) {
+namespace {
+
+using Outcome = TrialModel::Outcome;
+
+// What makes two units' distributions the same: the kind of unit, the kill
+// probabilities of the shots at it, its warheads, their arrival
+// probability and the launch-under-attack fraction (-1 when it does not
+// apply).
+using UnitKey = std::tuple<int, std::vector<double>, int64_t, double, double>;
+enum UnitKind { kAimPoint = 0, kUntargetable = 1, kUnused = 2 };
+
+// The distribution of one unit as weights and outcomes, value by value.
+struct UnitDistribution {
+  std::vector<double> weights;
+  std::vector<Outcome> outcomes;
+  void Add(double weight, const Outcome& o) {
+    weights.push_back(weight);
+    outcomes.push_back(o);
+  }
+};
+
+// An aim point with `warheads`, shot at with kill probabilities `kills` in
+// plan order (a shot is fired only while the aim point stands); a killed
+// silo is saved with probability `saved` (0 without launch under attack);
+// each surviving warhead arrives with probability `arrive`.
+UnitDistribution AimPointDistribution(const std::vector<double>& kills,
+                                      int64_t warheads, double arrive,
+                                      double saved) {
+  UnitDistribution d;
+  const std::vector<double> binomial = BinomialProbabilities(warheads, arrive);
+  double standing = 1.0;
+  for (size_t j = 0; j < kills.size(); ++j) {
+    const double killed_here = standing * kills[j];
+    const auto fired = static_cast<int64_t>(j + 1);
+    if (saved > 0.0) {
+      for (size_t r = 0; r < binomial.size(); ++r) {
+        d.Add(killed_here * saved * binomial[r],
+              Outcome{fired + warheads, 0, static_cast<int64_t>(r), 0});
+      }
+    }
+    d.Add(killed_here * (1.0 - saved), Outcome{fired, warheads, 0, 0});
+    standing *= 1.0 - kills[j];
+  }
+  const auto fired = static_cast<int64_t>(kills.size());
+  for (size_t r = 0; r < binomial.size(); ++r) {
+    d.Add(standing * binomial[r],
+          Outcome{fired + warheads, 0, static_cast<int64_t>(r), 0});
+  }
+  return d;
+}
+
+Outcome& operator+=(Outcome& a, const Outcome& b) {
+  a.engagements += b.engagements;
+  a.victim_destroyed += b.victim_destroyed;
+  a.victim_arriving += b.victim_arriving;
+  a.striker_arriving += b.striker_arriving;
+  return a;
+}
+
+}  // namespace
+
+Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
+  if (w < 0 || w > static_cast<int64_t>(plan.assignments.size())) {
+    return Status::InvalidArgument(
+        fmt::format("monte carlo: counterforce_warheads: {} is not in 0..{}", w,
+                    plan.assignments.size()));
+  }
   const ExchangeOptions& o = plan.options;
-  Pcg32 rng = TrialRng(seed, trial);
-  std::vector<char> killed(plan.aim_points.size(), 0);
-  int64_t draws = 0;
+  TrialModel m;
+  m.victim_warheads_ = plan.victim_warheads;
+  std::map<UnitKey, uint32_t> known;
+  // Adds one unit: a table shared with every identical unit, or, if only
+  // one outcome is possible, that outcome to the fixed part.
+  auto add_unit = [&](UnitKey key, auto make) -> Status {
+    auto it = known.find(key);
+    if (it == known.end()) {
+      UnitDistribution d = make();
+      size_t possible = 0;
+      size_t only = 0;
+      for (size_t v = 0; v < d.weights.size(); ++v) {
+        if (d.weights[v] > 0.0) {
+          ++possible;
+          only = v;
+        }
+      }
+      if (possible == 1) {
+        m.fixed_ += d.outcomes[only];
+        return Status::Ok();  // not remembered: each such unit adds again
+      }
+      auto sampler = DiscreteSampler::Make(d.weights);
+      if (!sampler.ok()) {
+        return Status::InvalidArgument(
+            fmt::format("monte carlo: {}", sampler.status().message()));
+      }
+      it =
+          known.emplace(std::move(key), static_cast<uint32_t>(m.tables_.size()))
+              .first;
+      m.tables_.push_back(
+          Table{std::move(sampler).value(), std::move(d.outcomes)});
+    }
+    m.units_.push_back(it->second);
+    return Status::Ok();
+  };
+  // The kill probability of each shot of the prefix, by aim point.
+  std::vector<std::vector<double>> kills(plan.aim_points.size());
+  std::vector<int64_t> unused(plan.types.size());
+  for (size_t ti = 0; ti < plan.types.size(); ++ti)
+    unused[ti] = plan.types[ti].count;
   for (int64_t k = 0; k < w; ++k) {
     const Assignment& a = plan.assignments[static_cast<size_t>(k)];
-    if (killed[a.aim_point]) continue;
-    const WarheadType& t = plan.types[a.type];
-    ++draws;
-    bool arrived = Bernoulli(rng, t.arrive);
-    bool clear = Bernoulli(rng, a.clear);
-    auto [x, y] = StandardNormalPair(rng);
-    double sigma = SigmaFromCep(t.cep_m);
-    double lr = LethalRadiusMetres(t.yield_kt,
-                                   plan.aim_points[a.aim_point].hardness_psi,
-                                   o.lethal_radius_constant);
-    double dx = x * sigma;
-    double dy = y * sigma;
-    if (arrived && clear && dx * dx + dy * dy <= lr * lr) {
-      killed[a.aim_point] = 1;
-    }
+    // The factors in ExpectedOutcome's order (AimPointSurvival).
+    kills[a.aim_point].push_back(a.clear * plan.types[a.type].arrive * a.sspk);
+    --unused[a.type];
   }
-  TrialOutcome out;
   for (size_t i = 0; i < plan.aim_points.size(); ++i) {
     const AimPoint& ap = plan.aim_points[i];
-    int64_t surviving = ap.warheads;
-    if (killed[i]) {
-      bool saved = ap.silo && o.victim_launch_under_attack &&
-                   Bernoulli(rng, o.launch_under_attack_fraction);
-      if (!saved) surviving = 0;
-    }
-    out.victim_destroyed += ap.warheads - surviving;
-    double p = ap.victim_reliability * plan.victim_penetration;
-    for (int64_t h = 0; h < surviving; ++h)
-      out.victim_arriving += Bernoulli(rng, p) ? 1 : 0;
-    draws += surviving;
+    const double arrive = ap.victim_reliability * plan.victim_penetration;
+    const double saved = ap.silo && o.victim_launch_under_attack
+                             ? o.launch_under_attack_fraction
+                             : 0.0;
+    DETENTE_RETURN_IF_ERROR(
+        add_unit(UnitKey{kAimPoint, kills[i], ap.warheads, arrive, saved}, [&] {
+          return AimPointDistribution(kills[i], ap.warheads, arrive, saved);
+        }));
   }
   for (const UntargetableGroup& g : plan.untargetable) {
-    double p = g.reliability * plan.victim_penetration;
-    for (int64_t h = 0; h < g.warheads; ++h)
-      out.victim_arriving += Bernoulli(rng, p) ? 1 : 0;
-    draws += g.warheads;
+    const double arrive = g.reliability * plan.victim_penetration;
+    DETENTE_RETURN_IF_ERROR(add_unit(
+        UnitKey{kUntargetable, {}, g.warheads, arrive, 0.0},
+        [&] { return AimPointDistribution({}, g.warheads, arrive, 0.0); }));
   }
-  out.victim_surviving = plan.victim_warheads - out.victim_destroyed;
-  // Pool warheads not used on counterforce: the plan uses the types in
-  // order, so type ti has count minus its assignments in the prefix left.
-  std::vector<int64_t> left(plan.types.size());
-  for (size_t ti = 0; ti < plan.types.size(); ++ti)
-    left[ti] = plan.types[ti].count;
-  for (int64_t k = 0; k < w; ++k)
-    --left[plan.assignments[static_cast<size_t>(k)].type];
   for (size_t ti = 0; ti < plan.types.size(); ++ti) {
-    for (int64_t h = 0; h < left[ti]; ++h)
-      out.striker_arriving += Bernoulli(rng, plan.types[ti].arrive) ? 1 : 0;
-    draws += left[ti];
+    const int64_t n = unused[ti];
+    const double arrive = plan.types[ti].arrive;
+    DETENTE_RETURN_IF_ERROR(add_unit(UnitKey{kUnused, {}, n, arrive, 0.0}, [&] {
+      UnitDistribution d;
+      std::vector<double> binomial = BinomialProbabilities(n, arrive);
+      for (size_t r = 0; r < binomial.size(); ++r)
+        d.Add(binomial[r], Outcome{n, 0, 0, static_cast<int64_t>(r)});
+      return d;
+    }));
   }
-  if (engagements != nullptr) *engagements += draws;
+  return m;
+}
+
+TrialOutcome TrialModel::Simulate(uint64_t seed, uint64_t trial,
+                                  int64_t* engagements) const {
+  Pcg32 rng = TrialRng(seed, trial);
+  Outcome sum = fixed_;
+  for (uint32_t u : units_) {
+    const Table& t = tables_[u];
+    sum += t.outcomes[t.sampler.Sample(rng)];
+  }
+  TrialOutcome out;
+  out.victim_destroyed = sum.victim_destroyed;
+  out.victim_surviving = victim_warheads_ - sum.victim_destroyed;
+  out.victim_arriving = sum.victim_arriving;
+  out.striker_arriving = sum.striker_arriving;
+  if (engagements != nullptr) *engagements += sum.engagements;
   return out;
 }
 
@@ -116,23 +219,29 @@ Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
   if (!(options.z > 0.0)) {
     return Status::InvalidArgument("monte carlo: z: must be > 0");
   }
+  auto model = TrialModel::Make(plan, w);
+  if (!model.ok()) return model.status();
   std::vector<TrialOutcome> outcomes(static_cast<size_t>(options.trials));
   const int64_t threads = std::min<int64_t>(options.threads, options.trials);
+  // Each block of trials counts its engagements locally and stores the
+  // total once: no shared counter, no false sharing in the trial loop.
   std::vector<int64_t> engagements(static_cast<size_t>(threads), 0);
-  {
-    std::vector<std::jthread> pool;
-    pool.reserve(static_cast<size_t>(threads));
-    for (int64_t th = 0; th < threads; ++th) {
-      int64_t begin = options.trials * th / threads;
-      int64_t end = options.trials * (th + 1) / threads;
-      pool.emplace_back([&, th, begin, end] {
-        for (int64_t t = begin; t < end; ++t) {
-          outcomes[static_cast<size_t>(t)] =
-              SimulateTrial(plan, w, options.seed, static_cast<uint64_t>(t),
-                            &engagements[static_cast<size_t>(th)]);
-        }
-      });
+  auto run_block = [&](int64_t th) {
+    const int64_t begin = options.trials * th / threads;
+    const int64_t end = options.trials * (th + 1) / threads;
+    int64_t e = 0;
+    for (int64_t t = begin; t < end; ++t) {
+      outcomes[static_cast<size_t>(t)] =
+          model->Simulate(options.seed, static_cast<uint64_t>(t), &e);
     }
+    engagements[static_cast<size_t>(th)] = e;
+  };
+  {
+    // Blocks 1.. on their own threads, block 0 on this one.
+    std::vector<std::jthread> pool;
+    pool.reserve(static_cast<size_t>(threads - 1));
+    for (int64_t th = 1; th < threads; ++th) pool.emplace_back(run_block, th);
+    run_block(0);
   }  // jthreads join here
   MonteCarloResult r;
   r.seed = options.seed;
