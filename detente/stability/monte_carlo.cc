@@ -82,37 +82,55 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
   const ExchangeOptions& o = plan.options;
   TrialModel m;
   m.victim_warheads_ = plan.victim_warheads;
-  std::map<UnitKey, uint32_t> known;
+  // What a unit key stands for: a table, or the one possible outcome.
+  struct Known {
+    bool fixed = false;
+    uint32_t table = 0;
+    Outcome outcome;
+  };
+  std::map<UnitKey, Known> known;
+  // Identical units mostly come in runs (the silos of one force): the last
+  // one is checked before the map.
+  UnitKey last_key;
+  Known last;
+  bool have_last = false;
   // Adds one unit: a table shared with every identical unit, or, if only
   // one outcome is possible, that outcome to the fixed part.
   auto add_unit = [&](UnitKey key, auto make) -> Status {
-    auto it = known.find(key);
-    if (it == known.end()) {
-      UnitDistribution d = make();
-      size_t possible = 0;
-      size_t only = 0;
-      for (size_t v = 0; v < d.weights.size(); ++v) {
-        if (d.weights[v] > 0.0) {
-          ++possible;
-          only = v;
+    if (!have_last || key != last_key) {
+      auto it = known.find(key);
+      if (it == known.end()) {
+        UnitDistribution d = make();
+        Known k;
+        size_t possible = 0;
+        for (size_t v = 0; v < d.weights.size(); ++v) {
+          if (d.weights[v] > 0.0) {
+            ++possible;
+            k.outcome = d.outcomes[v];
+          }
         }
+        k.fixed = possible == 1;
+        if (!k.fixed) {
+          auto sampler = DiscreteSampler::Make(d.weights);
+          if (!sampler.ok()) {
+            return Status::InvalidArgument(
+                fmt::format("monte carlo: {}", sampler.status().message()));
+          }
+          k.table = static_cast<uint32_t>(m.tables_.size());
+          m.tables_.push_back(
+              Table{std::move(sampler).value(), std::move(d.outcomes)});
+        }
+        it = known.emplace(key, k).first;
       }
-      if (possible == 1) {
-        m.fixed_ += d.outcomes[only];
-        return Status::Ok();  // not remembered: each such unit adds again
-      }
-      auto sampler = DiscreteSampler::Make(d.weights);
-      if (!sampler.ok()) {
-        return Status::InvalidArgument(
-            fmt::format("monte carlo: {}", sampler.status().message()));
-      }
-      it =
-          known.emplace(std::move(key), static_cast<uint32_t>(m.tables_.size()))
-              .first;
-      m.tables_.push_back(
-          Table{std::move(sampler).value(), std::move(d.outcomes)});
+      last_key = std::move(key);
+      last = it->second;
+      have_last = true;
     }
-    m.units_.push_back(it->second);
+    if (last.fixed) {
+      m.fixed_ += last.outcome;
+    } else {
+      m.units_.push_back(last.table);
+    }
     return Status::Ok();
   };
   // The kill probability of each shot of the prefix, by aim point.

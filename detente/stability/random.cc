@@ -82,14 +82,15 @@ Result<DiscreteSampler> DiscreteSampler::Make(std::span<const double> weights) {
   DiscreteSampler s;
   s.upper_.assign(n, kOne);
   // Below the mode: T[k] = P(X <= k); from the mode up: 1 - P(X > k).
+  const double scale = 1.0 / sum;
   double left = 0.0;
   for (size_t k = 0; k < mode; ++k) {
-    left += weights[k] / sum;
+    left += weights[k] * scale;
     s.upper_[k] = Fixed(left);
   }
   double right = 0.0;
   for (size_t k = n - 1; k > mode; --k) {
-    right += weights[k] / sum;
+    right += weights[k] * scale;
     s.upper_[k - 1] = kOne - Fixed(right);
   }
   for (size_t k = 1; k < n; ++k) {
