@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <latch>
 #include <map>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -42,6 +44,10 @@ UnitDistribution AimPointDistribution(const std::vector<double>& kills,
                                       double saved) {
   UnitDistribution d;
   const std::vector<double> binomial = BinomialProbabilities(warheads, arrive);
+  const size_t values =
+      kills.size() * (saved > 0.0 ? binomial.size() + 1 : 1) + binomial.size();
+  d.weights.reserve(values);
+  d.outcomes.reserve(values);
   double standing = 1.0;
   for (size_t j = 0; j < kills.size(); ++j) {
     const double killed_here = standing * kills[j];
@@ -62,6 +68,8 @@ UnitDistribution AimPointDistribution(const std::vector<double>& kills,
   }
   return d;
 }
+
+bool IsProbability(double p) { return p >= 0.0 && p <= 1.0; }  // not NaN
 
 Outcome& operator+=(Outcome& a, const Outcome& b) {
   a.engagements += b.engagements;
@@ -140,9 +148,48 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
     unused[ti] = plan.types[ti].count;
   for (int64_t k = 0; k < w; ++k) {
     const Assignment& a = plan.assignments[static_cast<size_t>(k)];
+    if (a.aim_point >= plan.aim_points.size() || a.type >= plan.types.size()) {
+      return Status::InvalidArgument(fmt::format(
+          "monte carlo: assignment {}: no such aim point or type", k));
+    }
     // The factors in ExpectedOutcome's order (AimPointSurvival).
-    kills[a.aim_point].push_back(a.clear * plan.types[a.type].arrive * a.sspk);
+    const double q = a.clear * plan.types[a.type].arrive * a.sspk;
+    if (!IsProbability(q)) {
+      return Status::InvalidArgument(fmt::format(
+          "monte carlo: assignment {}: kill probability {} is not in [0, 1]", k,
+          q));
+    }
+    kills[a.aim_point].push_back(q);
     --unused[a.type];
+  }
+  for (size_t ti = 0; ti < plan.types.size(); ++ti) {
+    if (unused[ti] < 0 || !IsProbability(plan.types[ti].arrive)) {
+      return Status::InvalidArgument(fmt::format(
+          "monte carlo: type {}: more assignments than warheads, or an "
+          "arrival probability not in [0, 1]",
+          ti));
+    }
+  }
+  if (!IsProbability(plan.victim_penetration) ||
+      (o.victim_launch_under_attack &&
+       !IsProbability(o.launch_under_attack_fraction))) {
+    return Status::InvalidArgument(
+        "monte carlo: victim penetration or launch-under-attack fraction "
+        "not in [0, 1]");
+  }
+  for (const AimPoint& ap : plan.aim_points) {
+    if (!IsProbability(ap.victim_reliability) || ap.warheads < 0) {
+      return Status::InvalidArgument(
+          "monte carlo: an aim point's reliability is not in [0, 1] or its "
+          "warheads are negative");
+    }
+  }
+  for (const UntargetableGroup& g : plan.untargetable) {
+    if (!IsProbability(g.reliability) || g.warheads < 0) {
+      return Status::InvalidArgument(
+          "monte carlo: an untargetable group's reliability is not in "
+          "[0, 1] or its warheads are negative");
+    }
   }
   for (size_t i = 0; i < plan.aim_points.size(); ++i) {
     const AimPoint& ap = plan.aim_points[i];
@@ -237,13 +284,12 @@ Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
   if (!(options.z > 0.0)) {
     return Status::InvalidArgument("monte carlo: z: must be > 0");
   }
-  auto model = TrialModel::Make(plan, w);
-  if (!model.ok()) return model.status();
   std::vector<TrialOutcome> outcomes(static_cast<size_t>(options.trials));
   const int64_t threads = std::min<int64_t>(options.threads, options.trials);
   // Each block of trials counts its engagements locally and stores the
   // total once: no shared counter, no false sharing in the trial loop.
   std::vector<int64_t> engagements(static_cast<size_t>(threads), 0);
+  std::optional<TrialModel> model;
   auto run_block = [&](int64_t th) {
     const int64_t begin = options.trials * th / threads;
     const int64_t end = options.trials * (th + 1) / threads;
@@ -254,13 +300,29 @@ Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
     }
     engagements[static_cast<size_t>(th)] = e;
   };
+  Status made;
   {
-    // Blocks 1.. on their own threads, block 0 on this one.
+    // Blocks 1.. on their own threads, started before the tables are built
+    // so that starting them overlaps building; block 0 on this thread.
+    std::latch ready(1);
     std::vector<std::jthread> pool;
     pool.reserve(static_cast<size_t>(threads - 1));
-    for (int64_t th = 1; th < threads; ++th) pool.emplace_back(run_block, th);
-    run_block(0);
+    for (int64_t th = 1; th < threads; ++th) {
+      pool.emplace_back([&, th] {
+        ready.wait();
+        if (model.has_value()) run_block(th);
+      });
+    }
+    auto m = TrialModel::Make(plan, w);
+    if (m.ok()) {
+      model.emplace(std::move(m).value());
+    } else {
+      made = m.status();
+    }
+    ready.count_down();  // publishes `model` to the waiting threads
+    if (model.has_value()) run_block(0);
   }  // jthreads join here
+  if (!made.ok()) return made;
   MonteCarloResult r;
   r.seed = options.seed;
   r.trials = options.trials;

@@ -87,7 +87,8 @@ struct MonteCarloResult {
   std::vector<TrialOutcome> trial_outcomes;  // if keep_trials
 };
 
-// InvalidArgument for trials < 2, threads < 1 or w out of range.
+// InvalidArgument for trials < 2, threads < 1, w out of range or a plan
+// TrialModel::Make refuses.
 Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
                                        const MonteCarloOptions& options);
 
@@ -97,8 +98,9 @@ Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
 // values stands for.
 class TrialModel {
  public:
-  // InvalidArgument if w is out of range or a probability of the plan is
-  // not one.
+  // InvalidArgument if w is out of range, an assignment names no aim point
+  // or type, a type has more assignments than warheads, or a probability
+  // of the plan (including NaN) is not in [0, 1].
   static Result<TrialModel> Make(const StrikePlan& plan, int64_t w);
 
   // The outcome of trial `trial` of a run seeded with `seed`; adds the

@@ -375,5 +375,30 @@ TEST(StabilityMonteCarlo, BadOptionsAreRefused) {
               ::testing::HasSubstr("counterforce_warheads: 100000 exceeds"));
 }
 
+// A plan whose probabilities are not probabilities is refused, with any
+// number of threads (the workers started before the tables were built
+// stop without running).
+TEST(StabilityMonteCarlo, APlanWithoutProbabilitiesIsRefused) {
+  Mixed m;
+  auto plan = PlanCounterforce(m.a, m.b, ExchangeOptions{});
+  ASSERT_TRUE(plan.ok());
+  plan->assignments[0].sspk = std::nan("");
+  for (int threads : {1, 2}) {
+    MonteCarloOptions mc;
+    mc.seed = 1;
+    mc.trials = 10;
+    mc.threads = threads;
+    auto r = RunMonteCarlo(*plan, mc);
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(std::string(r.status().message()),
+                ::testing::HasSubstr(
+                    "assignment 0: kill probability nan is not in [0, 1]"));
+  }
+  // Only the shots used count: without the bad one the model is made.
+  EXPECT_TRUE(TrialModel::Make(*plan, 0).ok());
+  EXPECT_FALSE(TrialModel::Make(*plan, 1).ok());
+  EXPECT_FALSE(TrialModel::Make(*plan, -1).ok());
+}
+
 }  // namespace
 }  // namespace detente::stability
