@@ -5,6 +5,7 @@
 #include <latch>
 #include <map>
 #include <optional>
+#include <span>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -20,7 +21,7 @@ using Outcome = TrialModel::Outcome;
 
 // What makes two units' distributions the same: the kind of unit, the kill
 // probabilities of the shots at it, its warheads, their arrival
-// probability and the launch-under-attack fraction (-1 when it does not
+// probability and the launch-under-attack fraction (0 when it does not
 // apply).
 using UnitKey = std::tuple<int, std::vector<double>, int64_t, double, double>;
 enum UnitKind { kAimPoint = 0, kUntargetable = 1, kUnused = 2 };
@@ -39,7 +40,7 @@ struct UnitDistribution {
 // plan order (a shot is fired only while the aim point stands); a killed
 // silo is saved with probability `saved` (0 without launch under attack);
 // each surviving warhead arrives with probability `arrive`.
-UnitDistribution AimPointDistribution(const std::vector<double>& kills,
+UnitDistribution AimPointDistribution(std::span<const double> kills,
                                       int64_t warheads, double arrive,
                                       double saved) {
   UnitDistribution d;
@@ -98,14 +99,19 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
   };
   std::map<UnitKey, Known> known;
   // Identical units mostly come in runs (the silos of one force): the last
-  // one is checked before the map.
+  // one is compared field by field before a key is made for the map.
   UnitKey last_key;
   Known last;
   bool have_last = false;
   // Adds one unit: a table shared with every identical unit, or, if only
   // one outcome is possible, that outcome to the fixed part.
-  auto add_unit = [&](UnitKey key, auto make) -> Status {
-    if (!have_last || key != last_key) {
+  auto add_unit = [&](int kind, std::span<const double> shots, int64_t warheads,
+                      double arrive, double saved, auto make) -> Status {
+    const auto& [k0, k1, k2, k3, k4] = last_key;
+    if (!have_last || kind != k0 || warheads != k2 || arrive != k3 ||
+        saved != k4 || !std::ranges::equal(shots, k1)) {
+      UnitKey key{kind, std::vector<double>(shots.begin(), shots.end()),
+                  warheads, arrive, saved};
       auto it = known.find(key);
       if (it == known.end()) {
         UnitDistribution d = make();
@@ -141,8 +147,9 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
     }
     return Status::Ok();
   };
-  // The kill probability of each shot of the prefix, by aim point.
-  std::vector<std::vector<double>> kills(plan.aim_points.size());
+  // The kill probability of each shot of the prefix, by aim point in plan
+  // order: aim point i's are kills[first[i] .. first[i + 1]).
+  std::vector<size_t> first(plan.aim_points.size() + 1, 0);
   std::vector<int64_t> unused(plan.types.size());
   for (size_t ti = 0; ti < plan.types.size(); ++ti)
     unused[ti] = plan.types[ti].count;
@@ -152,6 +159,14 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
       return Status::InvalidArgument(fmt::format(
           "monte carlo: assignment {}: no such aim point or type", k));
     }
+    ++first[a.aim_point + 1];
+    --unused[a.type];
+  }
+  for (size_t i = 0; i < plan.aim_points.size(); ++i) first[i + 1] += first[i];
+  std::vector<double> kills(static_cast<size_t>(w));
+  std::vector<size_t> next(first.begin(), first.end() - 1);
+  for (int64_t k = 0; k < w; ++k) {
+    const Assignment& a = plan.assignments[static_cast<size_t>(k)];
     // The factors in ExpectedOutcome's order (AimPointSurvival).
     const double q = a.clear * plan.types[a.type].arrive * a.sspk;
     if (!IsProbability(q)) {
@@ -159,8 +174,7 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
           "monte carlo: assignment {}: kill probability {} is not in [0, 1]", k,
           q));
     }
-    kills[a.aim_point].push_back(q);
-    --unused[a.type];
+    kills[next[a.aim_point]++] = q;
   }
   for (size_t ti = 0; ti < plan.types.size(); ++ti) {
     if (unused[ti] < 0 || !IsProbability(plan.types[ti].arrive)) {
@@ -197,21 +211,23 @@ Result<TrialModel> TrialModel::Make(const StrikePlan& plan, int64_t w) {
     const double saved = ap.silo && o.victim_launch_under_attack
                              ? o.launch_under_attack_fraction
                              : 0.0;
+    const std::span<const double> shots(kills.data() + first[i],
+                                        first[i + 1] - first[i]);
     DETENTE_RETURN_IF_ERROR(
-        add_unit(UnitKey{kAimPoint, kills[i], ap.warheads, arrive, saved}, [&] {
-          return AimPointDistribution(kills[i], ap.warheads, arrive, saved);
+        add_unit(kAimPoint, shots, ap.warheads, arrive, saved, [&] {
+          return AimPointDistribution(shots, ap.warheads, arrive, saved);
         }));
   }
   for (const UntargetableGroup& g : plan.untargetable) {
     const double arrive = g.reliability * plan.victim_penetration;
     DETENTE_RETURN_IF_ERROR(add_unit(
-        UnitKey{kUntargetable, {}, g.warheads, arrive, 0.0},
+        kUntargetable, {}, g.warheads, arrive, 0.0,
         [&] { return AimPointDistribution({}, g.warheads, arrive, 0.0); }));
   }
   for (size_t ti = 0; ti < plan.types.size(); ++ti) {
     const int64_t n = unused[ti];
     const double arrive = plan.types[ti].arrive;
-    DETENTE_RETURN_IF_ERROR(add_unit(UnitKey{kUnused, {}, n, arrive, 0.0}, [&] {
+    DETENTE_RETURN_IF_ERROR(add_unit(kUnused, {}, n, arrive, 0.0, [&] {
       UnitDistribution d;
       std::vector<double> binomial = BinomialProbabilities(n, arrive);
       for (size_t r = 0; r < binomial.size(); ++r)
