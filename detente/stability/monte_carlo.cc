@@ -1,6 +1,7 @@
 #include "detente/stability/monte_carlo.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <latch>
 #include <map>
@@ -302,24 +303,33 @@ Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
   }
   std::vector<TrialOutcome> outcomes(static_cast<size_t>(options.trials));
   const int64_t threads = std::min<int64_t>(options.threads, options.trials);
-  // Each block of trials counts its engagements locally and stores the
-  // total once: no shared counter, no false sharing in the trial loop.
+  // Each thread counts its engagements locally and stores the total once:
+  // no shared counter in the trial loop. Trials are handed out in chunks
+  // from one atomic counter, so a thread slowed by other processes on the
+  // machine runs fewer of them; a trial's outcome goes to its own slot, so
+  // which thread ran it changes nothing.
   std::vector<int64_t> engagements(static_cast<size_t>(threads), 0);
+  std::atomic<int64_t> next_trial{0};
   std::optional<TrialModel> model;
   auto run_block = [&](int64_t th) {
-    const int64_t begin = options.trials * th / threads;
-    const int64_t end = options.trials * (th + 1) / threads;
+    constexpr int64_t kChunk = 64;
     int64_t e = 0;
-    for (int64_t t = begin; t < end; ++t) {
-      outcomes[static_cast<size_t>(t)] =
-          model->Simulate(options.seed, static_cast<uint64_t>(t), &e);
+    for (;;) {
+      const int64_t begin =
+          next_trial.fetch_add(kChunk, std::memory_order_relaxed);
+      if (begin >= options.trials) break;
+      const int64_t end = std::min(begin + kChunk, options.trials);
+      for (int64_t t = begin; t < end; ++t) {
+        outcomes[static_cast<size_t>(t)] =
+            model->Simulate(options.seed, static_cast<uint64_t>(t), &e);
+      }
     }
     engagements[static_cast<size_t>(th)] = e;
   };
   Status made;
   {
-    // Blocks 1.. on their own threads, started before the tables are built
-    // so that starting them overlaps building; block 0 on this thread.
+    // Threads 1.. started before the tables are built, so that starting
+    // them overlaps building; thread 0 is this one.
     std::latch ready(1);
     std::vector<std::jthread> pool;
     pool.reserve(static_cast<size_t>(threads - 1));
