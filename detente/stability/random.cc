@@ -58,7 +58,7 @@ Result<DiscreteSampler> DiscreteSampler::Make(std::span<const double> weights) {
   if (weights.empty()) {
     return Status::InvalidArgument("discrete sampler: no outcomes");
   }
-  if (weights.size() > (size_t{1} << 31u)) {
+  if (weights.size() > (size_t{1} << 30u)) {
     return Status::InvalidArgument("discrete sampler: too many outcomes");
   }
   double sum = 0.0;
@@ -97,18 +97,25 @@ Result<DiscreteSampler> DiscreteSampler::Make(std::span<const double> weights) {
     s.upper_[k] = std::max(s.upper_[k], s.upper_[k - 1]);
   }
   s.upper_[n - 1] = kOne;
-  // Guide: 2^b >= 2n buckets of U's top b bits.
+  // Guide: 2^b >= 2n buckets of U's top b bits (1 <= b <= 32).
   const uint64_t buckets = std::bit_ceil(uint64_t{2} * n);
   const auto bits = static_cast<uint32_t>(std::countr_zero(buckets));
-  s.guide_shift_ = 63u - bits;
+  s.head_shift_ = 32u - bits;
   s.guide_.resize(buckets);
   uint32_t k = 0;
   for (uint64_t b = 0; b < buckets; ++b) {
-    const uint64_t start = b << s.guide_shift_;
+    const uint64_t start = b << (63u - bits);
     while (s.upper_[k] <= start) ++k;
     s.guide_[b] = k;
   }
   return s;
+}
+
+uint32_t DiscreteSampler::SampleLowBits(Pcg32& rng, uint64_t least,
+                                        uint32_t k) const {
+  const uint64_t u = least | (rng.Next32() >> 1u);
+  while (upper_[k] <= u) ++k;
+  return k;
 }
 
 double DiscreteSampler::Probability(size_t k) const {

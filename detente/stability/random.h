@@ -85,16 +85,19 @@ bool Bernoulli(Pcg32& rng, double p);
 // r = sqrt(-2 ln u1), (r cos 2 pi u2, r sin 2 pi u2).
 std::pair<double, double> StandardNormalPair(Pcg32& rng);
 
-// A discrete distribution on {0, ..., K-1}, sampled by inversion with one
-// draw: U = Next64() >> 1, uniform on [0, 2^63), and the outcome is the k
-// with T[k-1] <= U < T[k], where T is the cumulative distribution in 63-bit
-// fixed point (T[-1] = 0, T[K-1] = 2^63). A guide table (Chen & Asau 1974)
-// of at least 2K buckets on U's top bits starts the search near the
-// outcome (expected comparisons at most 1.5). Each outcome's probability is
-// held as a multiple of 2^-63: the cumulative sums below the most probable
-// outcome are taken from the left, those above it from the right, so the
-// smallest probabilities keep their relative precision (to 2^-63 absolute) and
-// the mode absorbs the rounding.
+// A discrete distribution on {0, ..., K-1}, sampled by inversion: the
+// outcome is the k with T[k-1] <= U < T[k], where T is the cumulative
+// distribution in 63-bit fixed point (T[-1] = 0, T[K-1] = 2^63) and U is
+// uniform on [0, 2^63): its top 32 bits are one Next32(), its low 31 bits
+// the top of a second Next32() drawn only when the first leaves the outcome
+// open (a threshold shares U's top 32 bits: probability below K * 2^-32).
+// A guide table (Chen & Asau 1974) of at least 2K buckets on U's top bits
+// starts the search near the outcome (expected comparisons at most 1.5).
+// Each outcome's probability is held as a multiple of 2^-63: the
+// cumulative sums below the most probable outcome are taken from the left,
+// those above it from the right, so the smallest probabilities keep their
+// relative precision (to 2^-63 absolute) and the mode absorbs the
+// rounding.
 class DiscreteSampler {
  public:
   // `weights` need not sum to 1 (they are divided by their sum).
@@ -112,23 +115,31 @@ class DiscreteSampler {
   // point (T[size() - 1] = 2^63). REQUIRES: k < size().
   uint64_t Threshold(size_t k) const { return upper_[k]; }
 
-  // One outcome in [0, size()); consumes exactly one Next64().
+  // One outcome in [0, size()); consumes one Next32(), or two (see above).
   uint32_t Sample(Pcg32& rng) const {
-    uint64_t u = rng.Next64() >> 1u;
-    uint32_t k = guide_[u >> guide_shift_];
+    const uint32_t head = rng.Next32();
+    const uint64_t least = static_cast<uint64_t>(head) << 31u;  // U >= this
+    uint32_t k = guide_[head >> head_shift_];
     // Usually one step at most: take it without a branch, then loop for
-    // the rare rest (both stop at K-1: T[K-1] = 2^63 > u).
-    k += upper_[k] <= u ? 1u : 0u;
-    while (upper_[k] <= u) ++k;
-    return k;
+    // the rare rest (both stop at K-1: T[K-1] = 2^63 > U).
+    k += upper_[k] <= least ? 1u : 0u;
+    while (upper_[k] <= least) ++k;
+    // T[k] > least: U < T[k] whatever U's low bits, unless T[k] has the
+    // same top 32 bits as U (never for T[K-1] = 2^63).
+    if ((upper_[k] >> 31u) != head) return k;
+    return SampleLowBits(rng, least, k);
   }
 
  private:
   DiscreteSampler() = default;
 
+  // The rest of Sample when U's low 31 bits decide: draws them and
+  // continues the search from k.
+  uint32_t SampleLowBits(Pcg32& rng, uint64_t least, uint32_t k) const;
+
   std::vector<uint64_t> upper_;  // T[k]
   std::vector<uint32_t> guide_;  // the first k with T[k] > bucket start
-  uint32_t guide_shift_ = 63;    // 63 - log2(guide_.size())
+  uint32_t head_shift_ = 31;     // 32 - log2(guide_.size())
 };
 
 // The binomial distribution's probabilities P(X = k), k = 0..n, computed by

@@ -187,12 +187,46 @@ TEST(StabilityRandom, DiscreteSamplerIsExactInversion) {
     Pcg32 rng = TrialRng(10, c);
     for (int i = 0; i < 100000; ++i) {
       Pcg32 copy = rng;
-      const uint64_t u = copy.Next64() >> 1u;
+      const uint64_t head = copy.Next32();
+      const uint64_t u = (head << 31u) | (copy.Next32() >> 1u);
       size_t want = 0;
       while (s->Threshold(want) <= u) ++want;
       ASSERT_EQ(s->Sample(rng), want) << c << " " << i;
     }
   }
+}
+
+// When a threshold shares U's top 32 bits, the second Next32() decides:
+// thresholds put inside the interval of the next draw's head, so that the
+// low bits fall on either side of them.
+TEST(StabilityRandom, DiscreteSamplerDrawsLowBitsOnlyWhenTheyDecide) {
+  Pcg32 rng = TrialRng(13, 0);
+  int below = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Pcg32 copy = rng;
+    const uint64_t head = copy.Next32();
+    const uint64_t u = (head << 31u) | (copy.Next32() >> 1u);
+    // T[0] in the middle of [head * 2^31, (head + 1) * 2^31).
+    const double t0 = static_cast<double>((head << 31u) + (1u << 30u));
+    auto s = DiscreteSampler::Make(
+        std::vector<double>{t0 * 0x1.0p-63, 1.0 - t0 * 0x1.0p-63});
+    ASSERT_TRUE(s.ok());
+    ASSERT_EQ(s->Threshold(0) >> 31u, head) << i;
+    const uint32_t want = u < s->Threshold(0) ? 0 : 1;
+    below += want == 0 ? 1 : 0;
+    ASSERT_EQ(s->Sample(rng), want) << i;
+    // Both words were used: the generators are in step again.
+    ASSERT_EQ(rng.Next32(), copy.Next32()) << i;
+  }
+  EXPECT_GT(below, 900);  // the low bits fall on both sides, about evenly
+  EXPECT_LT(below, 1100);
+  // Without a tie one word is used.
+  auto s = DiscreteSampler::Make(std::vector<double>{0.5, 0.5});
+  ASSERT_TRUE(s.ok());
+  Pcg32 copy = rng;
+  s->Sample(rng);
+  copy.Next32();
+  EXPECT_EQ(rng.Next32(), copy.Next32());
 }
 
 // Pearson's chi-square of `counts` against probabilities `p` (n draws),
