@@ -1,21 +1,32 @@
 // Monte Carlo version of the exchange model (exchange.h): the same plan, the
-// same probabilities, drawn warhead by warhead instead of multiplied out.
+// same probabilities, drawn trial by trial instead of multiplied out.
 //
-// One trial: every assigned warhead arrives with probability
+// The model of one trial: every assigned warhead arrives with probability
 // reliability x penetration, flies through clear skies with the plan's
-// fratricide probability, and lands at an offset (x, y) drawn from a
-// circular normal with per-axis sigma = CEP / sqrt(ln 4); it kills its aim
-// point if x^2 + y^2 <= LR^2. A killed aim point loses all its warheads
-// (unless launch under attack saved a silo's, drawn per silo). Every
+// fratricide probability, and lands at an offset drawn from a circular
+// normal with per-axis sigma = CEP / sqrt(ln 4); it kills its aim point if
+// the miss is within the lethal radius. A killed aim point loses all its
+// warheads (unless launch under attack saved a silo's, per silo). Every
 // surviving victim warhead then arrives on the striker with its reliability
 // x penetration, and every striker pool warhead not used on counterforce
 // arrives on the victim with its own.
+//
+// How it is drawn (docs/stability.md §3): the three draws of a shot are
+// independent, so a shot kills with the single probability
+// arrive x clear x SSPK (SSPK = 1 - 0.5^((LR/CEP)^2) is the circular
+// normal's mass within LR). The shots at one aim point, launch under attack
+// and the binomial number of its survivors that arrive make one discrete
+// distribution per aim point, sampled with one draw (DiscreteSampler,
+// random.h); each untargetable group and each unused striker warhead type
+// is one binomial draw. This is the model's distribution exactly (to the
+// 2^-63 the samplers hold probabilities to), not an approximation of it.
 //
 // Reproducibility: trial t draws only from TrialRng(seed, t) (random.h), and
 // the totals are summed in trial order after all threads finish, so a run
 // is bitwise identical for any number of threads.
 //
-// RunMonteCarlo is thread-safe (it reads the plan, owns its threads).
+// RunMonteCarlo is thread-safe (it reads the plan, owns its threads). A
+// TrialModel is immutable once made and may be shared by threads.
 #ifndef DETENTE_STABILITY_MONTE_CARLO_H_
 #define DETENTE_STABILITY_MONTE_CARLO_H_
 
@@ -24,6 +35,7 @@
 
 #include "detente/base/result.h"
 #include "detente/stability/exchange.h"
+#include "detente/stability/random.h"
 
 namespace detente::stability {
 
@@ -63,7 +75,11 @@ struct MonteCarloResult {
   uint64_t seed = 0;
   int64_t trials = 0;
   int64_t counterforce_warheads = 0;
-  int64_t engagements = 0;  // warhead draws made over all trials
+  // Warheads simulated over all trials (the unit of the benchmark's rate):
+  // each counterforce warhead fired at an aim point not yet killed, each
+  // surviving (or saved) victim warhead, each untargetable victim warhead
+  // and each unused striker pool warhead.
+  int64_t engagements = 0;
   Estimate victim_destroyed;
   Estimate victim_surviving;
   Estimate victim_arriving;
@@ -71,15 +87,46 @@ struct MonteCarloResult {
   std::vector<TrialOutcome> trial_outcomes;  // if keep_trials
 };
 
-// InvalidArgument for trials < 2, threads < 1 or w out of range.
+// InvalidArgument for trials < 2, threads < 1, w out of range or a plan
+// TrialModel::Make refuses.
 Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
                                        const MonteCarloOptions& options);
 
-// One trial, for benchmarks and tests: the outcome of trial `trial` of a
-// run seeded with `seed`, using the first `w` assignments. `engagements`,
-// if given, is increased by the warhead draws made.
-TrialOutcome SimulateTrial(const StrikePlan& plan, int64_t w, uint64_t seed,
-                           uint64_t trial, int64_t* engagements = nullptr);
+// The per-run tables of a plan's first `w` assignments: one discrete
+// distribution per distinct aim point, untargetable group and unused
+// warhead type (identical ones share a table), and the outcome each of its
+// values stands for.
+class TrialModel {
+ public:
+  // InvalidArgument if w is out of range, an assignment names no aim point
+  // or type, a type has more assignments than warheads, or a probability
+  // of the plan (including NaN) is not in [0, 1].
+  static Result<TrialModel> Make(const StrikePlan& plan, int64_t w);
+
+  // The outcome of trial `trial` of a run seeded with `seed`; adds the
+  // trial's engagements to `*engagements` if given.
+  TrialOutcome Simulate(uint64_t seed, uint64_t trial,
+                        int64_t* engagements = nullptr) const;
+
+  struct Outcome {  // what one value of a unit's distribution stands for
+    int64_t engagements = 0;
+    int64_t victim_destroyed = 0;
+    int64_t victim_arriving = 0;
+    int64_t striker_arriving = 0;
+  };
+  struct Table {
+    DiscreteSampler sampler;
+    std::vector<Outcome> outcomes;  // by sampled value
+  };
+
+ private:
+  TrialModel() = default;
+
+  std::vector<Table> tables_;
+  std::vector<uint32_t> units_;  // table of each random unit, in draw order
+  Outcome fixed_;                // the sum over units with one outcome
+  int64_t victim_warheads_ = 0;
+};
 
 }  // namespace detente::stability
 

@@ -2,7 +2,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "detente/stability/damage.h"
+#include "detente/stability/random.h"
 #include "detente/stability/stability_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -103,6 +109,192 @@ TEST(StabilityMonteCarlo, SingleShotKillFrequencyMatchesTheOracle) {
               4 * std::sqrt(0.19019 * 0.80981 / 40000));
 }
 
+// The collapse of a shot's three draws into one: the circular normal miss
+// with sigma = CEP / sqrt(ln 4) falls within the lethal radius with the
+// plan's SSPK (the engine draws the kill with probability arrive x clear x
+// SSPK). Sampled geometrically for every distinct (type, hardness) of a
+// plan; a wrong sigma (e.g. CEP / 0.675, the pitfall of reference §1.2)
+// misses by many standard errors.
+TEST(StabilityMonteCarlo, TheCollapsedKillIsTheCircularNormalOne) {
+  Mixed m;
+  auto plan = PlanCounterforce(m.a, m.b, ExchangeOptions{});
+  ASSERT_TRUE(plan.ok());
+  std::map<std::pair<size_t, double>, double> cases;
+  for (const Assignment& a : plan->assignments) {
+    cases[{a.type, plan->aim_points[a.aim_point].hardness_psi}] = a.sspk;
+  }
+  ASSERT_GE(cases.size(), 2u);
+  Pcg32 rng = TrialRng(12, 0);
+  for (const auto& [key, sspk] : cases) {
+    const WarheadType& t = plan->types[key.first];
+    const double sigma = SigmaFromCep(t.cep_m);
+    const double lr = LethalRadiusMetres(t.yield_kt, key.second,
+                                         plan->options.lethal_radius_constant);
+    const int n = 100000;
+    int hits = 0;
+    for (int i = 0; i < n; ++i) {
+      auto [x, y] = StandardNormalPair(rng);
+      if ((x * sigma) * (x * sigma) + (y * sigma) * (y * sigma) <= lr * lr)
+        ++hits;
+    }
+    EXPECT_NEAR(static_cast<double>(hits) / n, sspk,
+                4 * std::sqrt(sspk * (1 - sspk) / n))
+        << t.system << " at " << key.second << " psi";
+  }
+}
+
+// The model drawn the long way, as documented warhead by warhead: arrival,
+// clear skies and a circular normal miss for every shot at a standing aim
+// point, launch under attack per killed silo, a Bernoulli for every
+// surviving, untargetable and unused warhead. (The engine before it drew
+// one table value per aim point.)
+TrialOutcome WarheadByWarhead(const StrikePlan& plan, int64_t w, Pcg32& rng,
+                              int64_t* engagements) {
+  const ExchangeOptions& o = plan.options;
+  std::vector<char> killed(plan.aim_points.size(), 0);
+  std::vector<int64_t> left(plan.types.size());
+  for (size_t ti = 0; ti < plan.types.size(); ++ti)
+    left[ti] = plan.types[ti].count;
+  for (int64_t k = 0; k < w; ++k) {
+    const Assignment& a = plan.assignments[static_cast<size_t>(k)];
+    --left[a.type];
+    if (killed[a.aim_point]) continue;
+    const WarheadType& t = plan.types[a.type];
+    ++*engagements;
+    bool arrived = Bernoulli(rng, t.arrive);
+    bool clear = Bernoulli(rng, a.clear);
+    auto [x, y] = StandardNormalPair(rng);
+    double sigma = SigmaFromCep(t.cep_m);
+    double lr = LethalRadiusMetres(t.yield_kt,
+                                   plan.aim_points[a.aim_point].hardness_psi,
+                                   o.lethal_radius_constant);
+    if (arrived && clear &&
+        (x * sigma) * (x * sigma) + (y * sigma) * (y * sigma) <= lr * lr) {
+      killed[a.aim_point] = 1;
+    }
+  }
+  TrialOutcome out;
+  auto arrivals = [&](int64_t n, double p) {
+    int64_t r = 0;
+    for (int64_t h = 0; h < n; ++h) r += Bernoulli(rng, p) ? 1 : 0;
+    *engagements += n;
+    return r;
+  };
+  for (size_t i = 0; i < plan.aim_points.size(); ++i) {
+    const AimPoint& ap = plan.aim_points[i];
+    int64_t surviving = ap.warheads;
+    if (killed[i] && !(ap.silo && o.victim_launch_under_attack &&
+                       Bernoulli(rng, o.launch_under_attack_fraction))) {
+      surviving = 0;
+    }
+    out.victim_destroyed += ap.warheads - surviving;
+    out.victim_arriving +=
+        arrivals(surviving, ap.victim_reliability * plan.victim_penetration);
+  }
+  for (const UntargetableGroup& g : plan.untargetable) {
+    out.victim_arriving +=
+        arrivals(g.warheads, g.reliability * plan.victim_penetration);
+  }
+  out.victim_surviving = plan.victim_warheads - out.victim_destroyed;
+  for (size_t ti = 0; ti < plan.types.size(); ++ti)
+    out.striker_arriving += arrivals(left[ti], plan.types[ti].arrive);
+  return out;
+}
+
+// Two samples of equal size drawn from the same distribution? Pearson's
+// two-sample chi-square over the values, values with fewer than 10 draws
+// in both samples together pooled; true if below the 0.999 quantile
+// (Wilson-Hilferty).
+bool SameDistribution(const std::vector<int64_t>& x,
+                      const std::vector<int64_t>& y, std::string* why) {
+  std::map<int64_t, std::pair<double, double>> counts;
+  for (int64_t v : x) counts[v].first += 1;
+  for (int64_t v : y) counts[v].second += 1;
+  double stat = 0;
+  int bins = 0;
+  double a = 0, b = 0;
+  for (const auto& [v, c] : counts) {
+    a += c.first;
+    b += c.second;
+    if (a + b >= 10) {
+      stat += (a - b) * (a - b) / (a + b);
+      ++bins;
+      a = b = 0;
+    }
+  }
+  if (a + b > 0) {
+    stat += (a - b) * (a - b) / (a + b);
+    ++bins;
+  }
+  const int df = bins - 1;
+  if (df < 1) return true;  // one value only: identical if both have it
+  const double v = 2.0 / (9.0 * df);
+  const double q = df * std::pow(1.0 - v + 3.0902 * std::sqrt(v), 3);
+  *why = "chi2 " + std::to_string(stat) + " df " + std::to_string(df) +
+         " quantile " + std::to_string(q);
+  return stat < q;
+}
+
+// The engine's draws have the distribution of the warhead-by-warhead
+// model: every quantity of a trial, and the engagements, compared value
+// by value over 20,000 trials each, for an exchange with fratricide,
+// defences, launch under attack, untargetable and unused warheads.
+TEST(StabilityMonteCarlo, SameDistributionAsWarheadByWarhead) {
+  Posture a = MakePosture(
+      "a",
+      {{System("w87", Basing::kSilo, 1, 300, 300, 0.8, 2000), {9, 9}},
+       {System("w76", Basing::kSubmarine, 4, 100, 90, 0.8, 315, 0.6, 0.9, 20),
+        {2, 8}}});
+  Posture b = MakePosture(
+      "b",
+      {{System("silo", Basing::kSilo, 3, 500, 150, 0.8, 1500), {3, 9}},
+       {System("ssbn", Basing::kSubmarine, 4, 100, 300, 0.8, 315, 0.5, 0.7, 2),
+        {4, 16}}});
+  for (bool lua : {false, true}) {
+    ExchangeOptions o;
+    o.max_warheads_per_aim_point = 3;
+    o.fratricide = Fratricide{true, 1, 0.75};
+    o.victim_defences = {{1, 0.5, 0.3}};
+    o.victim_launch_under_attack = lua;
+    o.launch_under_attack_fraction = 0.4;
+    auto plan = PlanCounterforce(a, b, o);
+    ASSERT_TRUE(plan.ok()) << plan.status();
+    ASSERT_GE(plan->assignments.size(), 8u);
+    ASSERT_FALSE(plan->untargetable.empty());
+    // Fratricide matters here: some shots fly through clouds often.
+    double least_clear = 1;
+    for (const Assignment& x : plan->assignments)
+      least_clear = std::min(least_clear, x.clear);
+    ASSERT_LT(least_clear, 0.8);
+    const auto w = static_cast<int64_t>(plan->assignments.size()) - 1;
+    auto model = TrialModel::Make(*plan, w);
+    ASSERT_TRUE(model.ok()) << model.status();
+    const int trials = 20000;
+    std::vector<int64_t> ex[5], ey[5];
+    for (int t = 0; t < trials; ++t) {
+      int64_t e1 = 0, e2 = 0;
+      TrialOutcome x = model->Simulate(3, static_cast<uint64_t>(t), &e1);
+      Pcg32 rng = TrialRng(4, static_cast<uint64_t>(t));
+      TrialOutcome y = WarheadByWarhead(*plan, w, rng, &e2);
+      for (auto [v, d] : {std::pair{&x, &ex}, std::pair{&y, &ey}}) {
+        (*d)[0].push_back(v->victim_destroyed);
+        (*d)[1].push_back(v->victim_surviving);
+        (*d)[2].push_back(v->victim_arriving);
+        (*d)[3].push_back(v->striker_arriving);
+      }
+      ex[4].push_back(e1);
+      ey[4].push_back(e2);
+    }
+    const char* names[] = {"destroyed", "surviving", "victim arriving",
+                           "striker arriving", "engagements"};
+    for (int q = 0; q < 5; ++q) {
+      std::string why;
+      EXPECT_TRUE(SameDistribution(ex[q], ey[q], &why))
+          << names[q] << (lua ? " (launch under attack): " : ": ") << why;
+    }
+  }
+}
+
 bool SameBits(double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; }
 
 void ExpectIdentical(const MonteCarloResult& x, const MonteCarloResult& y) {
@@ -144,7 +336,9 @@ TEST(StabilityMonteCarlo, BitwiseIdenticalForOneTwoAndThreeThreads) {
   ExpectIdentical(*one, *two);
   ExpectIdentical(*one, *three);
   // A trial is the same whichever run it belongs to.
-  TrialOutcome t = SimulateTrial(*plan, one->counterforce_warheads, 99, 150);
+  auto model = TrialModel::Make(*plan, one->counterforce_warheads);
+  ASSERT_TRUE(model.ok()) << model.status();
+  TrialOutcome t = model->Simulate(99, 150);
   EXPECT_EQ(t.victim_destroyed, one->trial_outcomes[150].victim_destroyed);
   EXPECT_EQ(t.victim_arriving, one->trial_outcomes[150].victim_arriving);
 }
@@ -179,6 +373,31 @@ TEST(StabilityMonteCarlo, BadOptionsAreRefused) {
   mc.counterforce_warheads = 100000;
   EXPECT_THAT(std::string(RunMonteCarlo(*plan, mc).status().message()),
               ::testing::HasSubstr("counterforce_warheads: 100000 exceeds"));
+}
+
+// A plan whose probabilities are not probabilities is refused, with any
+// number of threads (the workers started before the tables were built
+// stop without running).
+TEST(StabilityMonteCarlo, APlanWithoutProbabilitiesIsRefused) {
+  Mixed m;
+  auto plan = PlanCounterforce(m.a, m.b, ExchangeOptions{});
+  ASSERT_TRUE(plan.ok());
+  plan->assignments[0].sspk = std::nan("");
+  for (int threads : {1, 2}) {
+    MonteCarloOptions mc;
+    mc.seed = 1;
+    mc.trials = 10;
+    mc.threads = threads;
+    auto r = RunMonteCarlo(*plan, mc);
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(std::string(r.status().message()),
+                ::testing::HasSubstr(
+                    "assignment 0: kill probability nan is not in [0, 1]"));
+  }
+  // Only the shots used count: without the bad one the model is made.
+  EXPECT_TRUE(TrialModel::Make(*plan, 0).ok());
+  EXPECT_FALSE(TrialModel::Make(*plan, 1).ok());
+  EXPECT_FALSE(TrialModel::Make(*plan, -1).ok());
 }
 
 }  // namespace
