@@ -188,16 +188,18 @@ BENCHMARK(BM_MonteCarloVsCollapsed_Reference)
     ->Unit(benchmark::kMillisecond);
 
 // Two threads against one: the second thread's gain, at the 2,000 trials
-// of the benchmarks above and at the CLI's default 10,000 (args: threads,
-// trials). A run of 2,000 trials takes about 1.5 ms on one thread, so
-// starting and joining a thread (0.1 to 0.2 ms on the development VM) is a
-// visible part of it.
+// of the benchmarks above, at the CLI's default 10,000 and at 100,000 (a
+// sweep point's or a convergence study's run; args: threads, trials). A run
+// of 2,000 trials takes about 1.5 ms on one thread, so starting and joining
+// a thread (0.1 to 0.2 ms on the development VM) is a visible part of it;
+// at 100,000 it is not.
 void BM_MonteCarloThreads(benchmark::State& state) {
   RunEngine(state, static_cast<int>(state.range(0)), state.range(1));
 }
 BENCHMARK(BM_MonteCarloThreads)
     ->Args({2, kTrials})
     ->Args({2, 10000})
+    ->Args({2, 100000})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 void BM_MonteCarloThreads_Reference(benchmark::State& state) {
@@ -206,6 +208,7 @@ void BM_MonteCarloThreads_Reference(benchmark::State& state) {
 BENCHMARK(BM_MonteCarloThreads_Reference)
     ->Args({2, kTrials})
     ->Args({2, 10000})
+    ->Args({2, 100000})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
