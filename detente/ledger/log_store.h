@@ -73,6 +73,57 @@ inline constexpr size_t kScanChunkBytes = size_t{4} << 20;
 // docs/log-format.md.
 inline constexpr int kLogSchemaVersion = 1;
 
+class LogStore;
+
+// A run of consecutive entries of one log, each checked against its stored
+// leaf hash: entry `first + k` is data[bounds[k], bounds[k + 1]).
+struct EntryChunk {
+  uint64_t first = 0;
+  std::string data;            // the entries, back to back
+  std::vector<size_t> bounds;  // size() + 1 offsets into data
+
+  size_t size() const { return bounds.empty() ? 0 : bounds.size() - 1; }
+  uint64_t end() const { return first + size(); }
+  std::string_view entry(size_t k) const {
+    return std::string_view(data.data() + bounds[k], bounds[k + 1] - bounds[k]);
+  }
+};
+
+// Reads entries [begin, end) of a log in index order, one chunk
+// (kScanChunkEntries or kScanChunkBytes) at a time, each entry checked
+// against its stored leaf hash as LogStore::Entry() checks it. While the
+// caller works on one chunk, the next one is read and checked on another
+// thread (read ahead), so that reading a whole log costs the caller little
+// more than its own work on the entries when a second core is free. Reads
+// take the store's lock as ScanEntries does; nothing is read past `end`.
+//
+// Borrows the LogStore, which must outlive the reader. Not thread-safe (one
+// caller); the destructor waits for a read in flight.
+class EntryChunkReader {
+ public:
+  EntryChunkReader(const LogStore& log, uint64_t begin, uint64_t end);
+  ~EntryChunkReader();
+  EntryChunkReader(const EntryChunkReader&) = delete;
+  EntryChunkReader& operator=(const EntryChunkReader&) = delete;
+
+  // The next chunk into *out (whose buffers are reused for reading ahead);
+  // false once [begin, end) has been read. After an error (Corruption for
+  // an altered or missing entry, OutOfRange when end > the log's size) it
+  // returns the same error again; nothing past the bad entry is returned.
+  Result<bool> Next(EntryChunk* out);
+
+ private:
+  void ReadAhead();
+
+  const LogStore& log_;
+  const uint64_t end_;
+  uint64_t next_;     // first entry not yet read or in flight
+  EntryChunk ahead_;  // written by the read in flight, if any
+  struct InFlight;
+  std::unique_ptr<InFlight> in_flight_;
+  Status failed_;
+};
+
 struct LogStoreOptions {
   // Bytes of tile rows kept in memory for ReadHashes() (0: none), filled
   // as rows are read. Rows fill it from the top of the tree down: with the
@@ -142,6 +193,8 @@ class LogStore : public TileReader {
   // call the store and appends interleave between chunks. The entry view
   // is valid only during the call. Stops at the first error `visit`
   // returns and returns it. OutOfRange when end > size().
+  // Reading ahead: while `visit` works on one chunk, the next is read and
+  // checked on another thread (EntryChunkReader).
   using ScanVisitor = std::function<Status(uint64_t, std::string_view)>;
   Status ScanEntries(uint64_t begin, uint64_t end,
                      const ScanVisitor& visit) const;
@@ -191,6 +244,7 @@ class LogStore : public TileReader {
   size_t CachedRowBytes() const;
 
  private:
+  friend class EntryChunkReader;
   struct Writer;
   class RowCache;
   class ReaderPool;
@@ -208,6 +262,10 @@ class LogStore : public TileReader {
   Status ReadTreeHashes(int tree_level, uint64_t row_index, int first,
                         std::span<Hash> out) const;
   Status ValidateEntry(std::span<const uint8_t> entry) const;
+  // Reads the chunk of entries from `begin` (< end; up to
+  // kScanChunkEntries or kScanChunkBytes of them, none at or past `end`)
+  // into *out and checks each against its stored leaf hash. Takes mu_.
+  Status ReadChunk(uint64_t begin, uint64_t end, EntryChunk* out) const;
 
   const std::string path_;
   sqlite3* const db_;

@@ -13,10 +13,6 @@ namespace {
 
 constexpr int kRankShift = 56;
 constexpr uint64_t kIndexMask = (uint64_t{1} << kRankShift) - 1;
-// Entries each read-ahead step brings in (about a megabyte of
-// notifications: small enough that a log's chunk is cheap to hold, large
-// enough that SQLite reads it sequentially).
-constexpr uint64_t kCursorChunk = 4096;
 
 }  // namespace
 
@@ -34,8 +30,7 @@ class LogFold::Cursor {
       if (index >= chunk_begin_ && index < chunk_end_) {
         const size_t k = static_cast<size_t>(index - chunk_begin_);
         taken_[k] = true;
-        return std::string_view(data_.data() + bounds_[k],
-                                bounds_[k + 1] - bounds_[k]);
+        return chunk_.entry(k);
       }
       if (auto it = pending_.find(index); it != pending_.end()) {
         held_ = std::move(it->second);
@@ -63,23 +58,25 @@ class LogFold::Cursor {
     for (uint64_t i = chunk_begin_; i < chunk_end_; ++i) {
       const size_t k = static_cast<size_t>(i - chunk_begin_);
       if (taken_[k] || !source_.valid[static_cast<size_t>(i)]) continue;
-      const size_t bytes = bounds_[k + 1] - bounds_[k];
-      if (pending_bytes_ + bytes > budget_) continue;  // re-read later
-      pending_.emplace(i, data_.substr(bounds_[k], bytes));
-      pending_bytes_ += bytes;
+      const std::string_view entry = chunk_.entry(k);
+      if (pending_bytes_ + entry.size() > budget_) continue;  // re-read later
+      pending_.emplace(i, std::string(entry));
+      pending_bytes_ += entry.size();
     }
-    chunk_begin_ = chunk_end_;
-    const uint64_t end = std::min(source_.read, chunk_begin_ + kCursorChunk);
-    data_.clear();
-    bounds_.assign(1, 0);
-    DETENTE_RETURN_IF_ERROR(source_.in.log->ScanEntries(
-        chunk_begin_, end, [&](uint64_t, std::string_view entry) {
-          data_.append(entry);
-          bounds_.push_back(data_.size());
-          return Status::Ok();
-        }));
-    chunk_end_ = end;
-    taken_.assign(static_cast<size_t>(end - chunk_begin_), false);
+    // The log is read front to back once, the next chunk read ahead
+    // (ledger::EntryChunkReader) while this one is folded.
+    if (!reader_) {
+      reader_ = std::make_unique<ledger::EntryChunkReader>(*source_.in.log, 0,
+                                                           source_.read);
+    }
+    DETENTE_ASSIGN_OR_RETURN(bool more, reader_->Next(&chunk_));
+    if (!more || chunk_.first != chunk_end_) {
+      return Status::Internal(fmt::format("{}'s log: no entry {} to read",
+                                          source_.in.party, chunk_end_));
+    }
+    chunk_begin_ = chunk_.first;
+    chunk_end_ = chunk_.end();
+    taken_.assign(chunk_.size(), false);
     return Status::Ok();
   }
 
@@ -87,8 +84,8 @@ class LogFold::Cursor {
   const size_t budget_;
   uint64_t chunk_begin_ = 0;
   uint64_t chunk_end_ = 0;
-  std::string data_;            // the chunk's entries, back to back
-  std::vector<size_t> bounds_;  // entry k is data_[bounds_[k], bounds_[k+1])
+  std::unique_ptr<ledger::EntryChunkReader> reader_;  // from entry 0
+  ledger::EntryChunk chunk_;  // entries [chunk_begin_, chunk_end_)
   std::vector<bool> taken_;
   std::unordered_map<uint64_t, std::string> pending_;
   size_t pending_bytes_ = 0;
