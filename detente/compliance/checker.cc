@@ -209,6 +209,8 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
     Instant due;
   };
   std::vector<Late> late;
+  const ReceiptBook* party_book = nullptr;  // that of book_party
+  std::string book_party;
   regime::LogFoldOptions read_options;
   read_options.read.authentication = options.authentication;
   DETENTE_ASSIGN_OR_RETURN(
@@ -222,7 +224,13 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
                 std::optional<Instant> due,
                 notification::DueBy(spec, r.type, r.event_time));
             if (!due) return Status::Ok();
-            const Receipted* receipt = receipts[ref.party].Covering(ref.index);
+            // One lookup per log, not per entry: the logs are read one
+            // after the other.
+            if (party_book == nullptr || book_party != ref.party) {
+              party_book = &receipts[ref.party];
+              book_party = ref.party;
+            }
+            const Receipted* receipt = party_book->Covering(ref.index);
             const bool received_late =
                 receipt != nullptr &&
                 static_cast<int64_t>(receipt->earliest) > due->unix_seconds();
@@ -296,7 +304,8 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
 
   // The fold, step by step (pass 2, decoding each entry as it is
   // applied): illegal steps, declared totals and limits.
-  std::map<std::string, std::vector<EntryRef>> chain;  // since declaration
+  // Each party's entries since its declaration.
+  std::map<std::string, std::vector<EntryRef>, std::less<>> chain;
   // Whether each (party, limit) is over, by tally party index and limit.
   std::vector<char> over(spec.parties.size() * spec.limits.size(), 0);
   size_t seen_irregularities = 0;
@@ -306,7 +315,13 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
       options.until,
       [&](const regime::State& s, const notification::RecordView& n,
           const EntryRef& ref) -> bool {
-        std::vector<EntryRef>& c = chain[std::string(n.sender)];
+        auto sender_chain = chain.find(n.sender);
+        if (sender_chain == chain.end()) {
+          sender_chain =
+              chain.emplace(std::string(n.sender), std::vector<EntryRef>())
+                  .first;
+        }
+        std::vector<EntryRef>& c = sender_chain->second;
         if (notification::IsDeclaration(n.type)) c.clear();
         c.push_back(ref);
         for (; seen_irregularities < s.irregularities.size();
@@ -351,10 +366,13 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
           }
         }
         // Limits: only the sender's aggregates can have changed.
+        const Date day = n.event_time.date();
         bool any_binding = false;
         for (const treaty::Limit& l : spec.limits) {
-          any_binding = any_binding || (l.AppliesTo(n.sender) &&
-                                        spec.Binds(l, n.event_time.date()));
+          if (l.AppliesTo(n.sender) && spec.Binds(l, day)) {
+            any_binding = true;
+            break;
+          }
         }
         if (!any_binding) return true;
         // The fold's tally: O(1) per limit, not a recount of the database.
@@ -373,8 +391,7 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
             const std::string& limit_id;
             int64_t value;
           } a{n.sender, l.id, *value};
-          registry::LimitState st =
-              registry::Evaluate(spec, l, a.value, n.event_time.date());
+          registry::LimitState st = registry::Evaluate(spec, l, a.value, day);
           bool now_over = st == registry::LimitState::kOver ||
                           st == registry::LimitState::kUnder;
           const size_t slot =
