@@ -1,6 +1,7 @@
 #include "detente/regime/log_fold.h"
 
 #include <algorithm>
+#include <deque>
 #include <unordered_map>
 
 #include "detente/crypto/ed25519.h"
@@ -17,10 +18,17 @@ constexpr uint64_t kIndexMask = (uint64_t{1} << kRankShift) - 1;
 }  // namespace
 
 // Hands out one log's entries in fold order: reads the log ahead in
-// chunks, keeps entries read before their turn (up to a budget), and reads
-// by index those it had to drop.
+// chunks, keeps the last kHeldChunks chunks read, keeps entries of older
+// chunks still to come (up to a budget), and reads by index those it had
+// to drop.
 class LogFold::Cursor {
  public:
+  // Chunks kept whole: an entry sent a little after ones with later event
+  // times (a few thousand entries back) is taken from its chunk, not
+  // copied out of it. Each chunk holds at most kScanChunkEntries entries
+  // or a little over kScanChunkBytes.
+  static constexpr size_t kHeldChunks = 4;
+
   Cursor(const Source& source, size_t budget)
       : source_(source), budget_(budget) {}
 
@@ -28,9 +36,13 @@ class LogFold::Cursor {
   Result<std::string_view> Take(uint64_t index) {
     for (;;) {
       if (index >= chunk_begin_ && index < chunk_end_) {
-        const size_t k = static_cast<size_t>(index - chunk_begin_);
-        taken_[k] = true;
-        return chunk_.entry(k);
+        for (Held& h : chunks_) {
+          if (index < h.chunk.end()) {
+            const size_t k = static_cast<size_t>(index - h.chunk.first);
+            h.taken[k] = true;
+            return h.chunk.entry(k);
+          }
+        }
       }
       if (auto it = pending_.find(index); it != pending_.end()) {
         held_ = std::move(it->second);
@@ -53,15 +65,26 @@ class LogFold::Cursor {
   }
 
  private:
+  struct Held {
+    ledger::EntryChunk chunk;
+    std::vector<bool> taken;
+  };
+
   Status NextChunk() {
-    // Entries of this chunk still to come wait in the buffer.
-    for (uint64_t i = chunk_begin_; i < chunk_end_; ++i) {
-      const size_t k = static_cast<size_t>(i - chunk_begin_);
-      if (taken_[k] || !source_.valid[static_cast<size_t>(i)]) continue;
-      const std::string_view entry = chunk_.entry(k);
-      if (pending_bytes_ + entry.size() > budget_) continue;  // re-read later
-      pending_.emplace(i, std::string(entry));
-      pending_bytes_ += entry.size();
+    ledger::EntryChunk next;  // read into; its buffers go to the reader
+    if (chunks_.size() == kHeldChunks) {
+      // Entries of the oldest chunk still to come wait in the buffer.
+      Held& old = chunks_.front();
+      for (size_t k = 0; k < old.chunk.size(); ++k) {
+        const uint64_t i = old.chunk.first + k;
+        if (old.taken[k] || !source_.valid[static_cast<size_t>(i)]) continue;
+        const std::string_view entry = old.chunk.entry(k);
+        if (pending_bytes_ + entry.size() > budget_) continue;  // re-read
+        pending_.emplace(i, std::string(entry));
+        pending_bytes_ += entry.size();
+      }
+      next = std::move(old.chunk);
+      chunks_.pop_front();
     }
     // The log is read front to back once, the next chunk read ahead
     // (ledger::EntryChunkReader) while this one is folded.
@@ -69,24 +92,24 @@ class LogFold::Cursor {
       reader_ = std::make_unique<ledger::EntryChunkReader>(*source_.in.log, 0,
                                                            source_.read);
     }
-    DETENTE_ASSIGN_OR_RETURN(bool more, reader_->Next(&chunk_));
-    if (!more || chunk_.first != chunk_end_) {
+    DETENTE_ASSIGN_OR_RETURN(bool more, reader_->Next(&next));
+    if (!more || next.first != chunk_end_) {
       return Status::Internal(fmt::format("{}'s log: no entry {} to read",
                                           source_.in.party, chunk_end_));
     }
-    chunk_begin_ = chunk_.first;
-    chunk_end_ = chunk_.end();
-    taken_.assign(chunk_.size(), false);
+    const size_t n = next.size();
+    chunks_.push_back(Held{std::move(next), std::vector<bool>(n, false)});
+    chunk_begin_ = chunks_.front().chunk.first;
+    chunk_end_ = chunks_.back().chunk.end();
     return Status::Ok();
   }
 
   const Source& source_;
   const size_t budget_;
-  uint64_t chunk_begin_ = 0;
-  uint64_t chunk_end_ = 0;
+  uint64_t chunk_begin_ = 0;  // entries [chunk_begin_, chunk_end_) are in
+  uint64_t chunk_end_ = 0;    // chunks_
   std::unique_ptr<ledger::EntryChunkReader> reader_;  // from entry 0
-  ledger::EntryChunk chunk_;  // entries [chunk_begin_, chunk_end_)
-  std::vector<bool> taken_;
+  std::deque<Held> chunks_;  // consecutive, oldest first
   std::unordered_map<uint64_t, std::string> pending_;
   size_t pending_bytes_ = 0;
   std::string held_;

@@ -24,8 +24,9 @@
 // irregularities are the same as those of Fold over the notifications
 // ReadPartyLog returns (tested in log_fold_test.cc).
 //
-// Memory: 16 bytes per valid notification, one bit per entry, a chunk of
-// entries per log, the reorder buffer and the State.
+// Memory: 16 bytes per valid notification, one bit per entry, the last few
+// chunks of entries read from each log (and the one read ahead), the
+// reorder buffer and the State.
 //
 // Borrows the Spec and the LogStores, which must outlive it. Not
 // thread-safe.
