@@ -746,7 +746,7 @@ Result<std::string> LogStore::Entry(uint64_t index) const {
   return data;
 }
 
-Status LogStore::ReadChunk(uint64_t begin, uint64_t end,
+Status LogStore::ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
                            EntryChunk* out) const {
   out->first = begin;
   out->data.clear();
@@ -761,8 +761,9 @@ Status LogStore::ReadChunk(uint64_t begin, uint64_t end,
            "ORDER BY idx");
     DETENTE_RETURN_IF_ERROR(s.status("scanning entries"));
     s.Bind(1, static_cast<int64_t>(next));
-    s.Bind(2, static_cast<int64_t>(
-                  std::min<uint64_t>(end, next + kScanChunkEntries)));
+    const uint64_t entries =
+        std::clamp<uint64_t>(max_entries, 1, kScanChunkEntries);
+    s.Bind(2, static_cast<int64_t>(std::min<uint64_t>(end, next + entries)));
     int rc = SQLITE_DONE;
     while (out->data.size() < kScanChunkBytes &&
            (rc = s.Step()) == SQLITE_ROW) {
@@ -828,8 +829,8 @@ struct EntryChunkReader::InFlight {
 };
 
 EntryChunkReader::EntryChunkReader(const LogStore& log, uint64_t begin,
-                                   uint64_t end)
-    : log_(log), end_(end), next_(begin) {
+                                   uint64_t end, size_t max_entries)
+    : log_(log), end_(end), max_entries_(max_entries), next_(begin) {
   const uint64_t n = log.size();
   if (end > n || begin > end) {
     failed_ = Status::OutOfRange(fmt::format(
@@ -845,8 +846,9 @@ void EntryChunkReader::ReadAhead() {
   in_flight_ = std::make_unique<InFlight>();
   InFlight* f = in_flight_.get();
   const uint64_t begin = next_;
-  f->thread = std::thread(
-      [this, f, begin] { f->status = log_.ReadChunk(begin, end_, &ahead_); });
+  f->thread = std::thread([this, f, begin] {
+    f->status = log_.ReadChunk(begin, end_, max_entries_, &ahead_);
+  });
 }
 
 Result<bool> EntryChunkReader::Next(EntryChunk* out) {
@@ -863,7 +865,7 @@ Result<bool> EntryChunkReader::Next(EntryChunk* out) {
   } else {
     if (next_ >= end_) return false;
     // The first chunk: read here, nothing to overlap it with.
-    if (Status s = log_.ReadChunk(next_, end_, out); !s.ok()) {
+    if (Status s = log_.ReadChunk(next_, end_, max_entries_, out); !s.ok()) {
       failed_ = s;
       return s;
     }

@@ -101,7 +101,10 @@ struct EntryChunk {
 // caller); the destructor waits for a read in flight.
 class EntryChunkReader {
  public:
-  EntryChunkReader(const LogStore& log, uint64_t begin, uint64_t end);
+  // Chunks of at most `max_entries` (> 0; at most kScanChunkEntries are
+  // read at once whatever it says) entries.
+  EntryChunkReader(const LogStore& log, uint64_t begin, uint64_t end,
+                   size_t max_entries = kScanChunkEntries);
   ~EntryChunkReader();
   EntryChunkReader(const EntryChunkReader&) = delete;
   EntryChunkReader& operator=(const EntryChunkReader&) = delete;
@@ -117,6 +120,7 @@ class EntryChunkReader {
 
   const LogStore& log_;
   const uint64_t end_;
+  const size_t max_entries_;
   uint64_t next_;     // first entry not yet read or in flight
   EntryChunk ahead_;  // written by the read in flight, if any
   struct InFlight;
@@ -262,10 +266,12 @@ class LogStore : public TileReader {
   Status ReadTreeHashes(int tree_level, uint64_t row_index, int first,
                         std::span<Hash> out) const;
   Status ValidateEntry(std::span<const uint8_t> entry) const;
-  // Reads the chunk of entries from `begin` (< end; up to
-  // kScanChunkEntries or kScanChunkBytes of them, none at or past `end`)
-  // into *out and checks each against its stored leaf hash. Takes mu_.
-  Status ReadChunk(uint64_t begin, uint64_t end, EntryChunk* out) const;
+  // Reads the chunk of entries from `begin` (< end; up to max_entries
+  // (<= kScanChunkEntries) or kScanChunkBytes of them, none at or past
+  // `end`) into *out and checks each against its stored leaf hash. Takes
+  // mu_.
+  Status ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
+                   EntryChunk* out) const;
 
   const std::string path_;
   sqlite3* const db_;

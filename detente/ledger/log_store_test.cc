@@ -490,6 +490,20 @@ TEST_F(LogStoreTest, EntryChunkReaderReadsAheadInOrder) {
   Result<bool> again = reader.Next(&chunk);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(*again);
+  // Smaller chunks on request.
+  EntryChunkReader small(*log, 10, 260, 100);
+  std::vector<uint64_t> firsts;
+  for (;;) {
+    Result<bool> more = small.Next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    firsts.push_back(chunk.first);
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      EXPECT_EQ(chunk.entry(k), entries[chunk.first + k]);
+    }
+  }
+  EXPECT_EQ(firsts, (std::vector<uint64_t>{10, 110, 210}));
+  EXPECT_EQ(chunk.end(), 260u);
   // Beyond the log: refused at the first call.
   EntryChunkReader beyond(*log, 0, log->size() + 1);
   EXPECT_EQ(beyond.Next(&chunk).status().code(), StatusCode::kOutOfRange);

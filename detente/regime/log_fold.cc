@@ -18,19 +18,17 @@ constexpr uint64_t kIndexMask = (uint64_t{1} << kRankShift) - 1;
 }  // namespace
 
 // Hands out one log's entries in fold order: reads the log ahead in
-// chunks, keeps the last kHeldChunks chunks read, keeps entries of older
-// chunks still to come (up to a budget), and reads by index those it had
-// to drop.
+// chunks, keeps the last LogFoldOptions::held_chunks chunks read whole (an
+// entry sent a little after ones with later event times is taken from its
+// chunk, not copied out of it), keeps entries of older chunks still to
+// come (up to a budget), and reads by index those it had to drop.
 class LogFold::Cursor {
  public:
-  // Chunks kept whole: an entry sent a little after ones with later event
-  // times (a few thousand entries back) is taken from its chunk, not
-  // copied out of it. Each chunk holds at most kScanChunkEntries entries
-  // or a little over kScanChunkBytes.
-  static constexpr size_t kHeldChunks = 4;
-
-  Cursor(const Source& source, size_t budget)
-      : source_(source), budget_(budget) {}
+  Cursor(const Source& source, const LogFoldOptions& options)
+      : source_(source),
+        budget_(options.reorder_bytes),
+        chunk_entries_(options.chunk_entries),
+        held_chunks_(std::max<size_t>(options.held_chunks, 1)) {}
 
   // The entry at `index`; the view is valid until the next call.
   Result<std::string_view> Take(uint64_t index) {
@@ -72,7 +70,7 @@ class LogFold::Cursor {
 
   Status NextChunk() {
     ledger::EntryChunk next;  // read into; its buffers go to the reader
-    if (chunks_.size() == kHeldChunks) {
+    if (chunks_.size() == held_chunks_) {
       // Entries of the oldest chunk still to come wait in the buffer.
       Held& old = chunks_.front();
       for (size_t k = 0; k < old.chunk.size(); ++k) {
@@ -89,8 +87,8 @@ class LogFold::Cursor {
     // The log is read front to back once, the next chunk read ahead
     // (ledger::EntryChunkReader) while this one is folded.
     if (!reader_) {
-      reader_ = std::make_unique<ledger::EntryChunkReader>(*source_.in.log, 0,
-                                                           source_.read);
+      reader_ = std::make_unique<ledger::EntryChunkReader>(
+          *source_.in.log, 0, source_.read, chunk_entries_);
     }
     DETENTE_ASSIGN_OR_RETURN(bool more, reader_->Next(&next));
     if (!more || next.first != chunk_end_) {
@@ -106,6 +104,8 @@ class LogFold::Cursor {
 
   const Source& source_;
   const size_t budget_;
+  const size_t chunk_entries_;
+  const size_t held_chunks_;
   uint64_t chunk_begin_ = 0;  // entries [chunk_begin_, chunk_end_) are in
   uint64_t chunk_end_ = 0;    // chunks_
   std::unique_ptr<ledger::EntryChunkReader> reader_;  // from entry 0
@@ -195,8 +195,7 @@ Result<State> LogFold::ReplayRecords(Instant until,
                                      const RecordStepVisitor& visit) {
   std::vector<Cursor> cursors;
   cursors.reserve(sources_.size());
-  for (const Source& s : sources_)
-    cursors.emplace_back(s, options_.reorder_bytes);
+  for (const Source& s : sources_) cursors.emplace_back(s, options_);
   State s = applier_.NewState();
   EntryRef ref;
   for (const Key& key : keys_) {

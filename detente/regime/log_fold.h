@@ -60,6 +60,13 @@ struct LogFoldOptions {
   // Entries read ahead of their turn kept in memory, per log, before
   // further ones are dropped and re-read by index.
   size_t reorder_bytes = size_t{64} << 20;
+  // Pass 2 reads each log in chunks of at most this many entries (and at
+  // most ledger::kScanChunkBytes) and keeps the last `held_chunks` (>= 1)
+  // of them whole: an entry of one of those is taken from it when its turn
+  // comes; one of an older chunk waits in the reorder buffer. Smaller
+  // values are for tests.
+  size_t chunk_entries = ledger::kScanChunkEntries;
+  size_t held_chunks = 4;
 };
 
 class LogFold {

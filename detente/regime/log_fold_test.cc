@@ -251,10 +251,19 @@ TEST_F(LogFoldTest, SameStepsAndStateAsTheInMemoryFold) {
   State want_state = *fold.StateAt(until);
   ASSERT_GT(want_state.irregularities.size(), 10u);  // illegal steps happen
 
-  // A reorder buffer of 1 byte forces re-reads of every early entry.
-  for (size_t budget : {size_t{64} << 20, size_t{1}}) {
+  // A reorder buffer of 1 byte forces re-reads of every early entry; with
+  // chunks of 16 entries, one held, entries still to come leave their
+  // chunk for the reorder buffer or are read again.
+  for (auto [budget, chunk] :
+       {std::pair{size_t{64} << 20, size_t{0}}, std::pair{size_t{1}, size_t{0}},
+        std::pair{size_t{64} << 20, size_t{16}},
+        std::pair{size_t{1}, size_t{16}}}) {
     LogFoldOptions options;
     options.reorder_bytes = budget;
+    if (chunk > 0) {
+      options.chunk_entries = chunk;
+      options.held_chunks = 1;
+    }
     size_t seen = 0;
     auto lf = LogFold::Read(
         NewStart(),
