@@ -121,6 +121,28 @@ Status Commission::Apply(const Notification& n) {
   return refusal;
 }
 
+bool ApplyChannelRecord(const treaty::Spec& spec,
+                        const treaty::NotificationType* type, MessageKind kind,
+                        const notification::RecordView& r, State& state) {
+  if (kind != MessageKind::kNote && kind != MessageKind::kDemarche) {
+    return false;
+  }
+  if (!notification::QuickValidate(spec, type, r)) return false;
+  // Step's kNote/kDemarche case on the fields read in place; a step it
+  // would refuse is left to it.
+  const std::string_view to = notification::StrField(r.body, "to");
+  if (to == r.sender) return false;
+  if (!to.empty() && state.Severed(r.sender, to)) return false;
+  const std::string from(r.sender);
+  state.channel.push_back(
+      {kind, from, std::string(to),
+       std::string(notification::StrField(r.body, "level")),
+       std::string(notification::StrField(r.body, "subject")),
+       Source{from, r.sequence, std::string(r.type), r.event_time}});
+  ++state.applied;
+  return true;
+}
+
 Status Commission::Step(const Notification& n, MessageKind kind,
                         const Source& src) {
   const Value& b = n.body;

@@ -590,13 +590,17 @@ bool QuickField(const treaty::Spec& spec, const treaty::Field& field,
 }  // namespace
 
 bool QuickValidate(const treaty::Spec& spec, const RecordView& r) {
+  return QuickValidate(spec, spec.FindNotification(r.type), r);
+}
+
+bool QuickValidate(const treaty::Spec& spec,
+                   const treaty::NotificationType* type, const RecordView& r) {
   // Validate's checks in its order (the sequence and the times are in range
   // for every parsed record, and the body is a map).
   if (r.treaty != spec.id || spec.FindParty(r.sender) == nullptr ||
       r.sequence == 0 || r.sequence > kMaxSequence) {
     return false;
   }
-  const treaty::NotificationType* type = spec.FindNotification(r.type);
   if (type == nullptr || !IsRepresentable(r.event_time) ||
       !IsRepresentable(r.sent_time)) {
     return false;

@@ -114,14 +114,30 @@ std::vector<std::string> ItemDeclarations::DeployedMissilesAt(
 
 Applier::Applier(const treaty::Spec& spec) : spec_(spec) {
   for (const treaty::NotificationType& t : spec.notifications) {
-    effects_.emplace(t.code, EffectOf(t.code));
+    TypeEntry e;
+    e.effect = EffectOf(t.code);
+    e.type = &t;
+    if (e.effect == Effect::kCommission) {
+      const commission::MessageKind kind = commission::KindOf(t.code);
+      if (kind == commission::MessageKind::kNote ||
+          kind == commission::MessageKind::kDemarche) {
+        e.channel = kind;
+      }
+    }
+    // The first entry of a code, as spec.FindNotification finds it.
+    types_.emplace(t.code, e);
   }
 }
 
+const Applier::TypeEntry* Applier::FindType(std::string_view code) const {
+  auto it = types_.find(code);
+  return it != types_.end() ? &it->second : nullptr;
+}
+
 Effect Applier::EffectOfType(std::string_view type) const {
-  auto it = effects_.find(type);
+  const TypeEntry* e = FindType(type);
   // A type outside the catalogue (never one that passed validation).
-  return it != effects_.end() ? it->second : EffectOf(type);
+  return e != nullptr ? e->effect : EffectOf(type);
 }
 
 State Applier::NewState() const {
@@ -140,7 +156,9 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
   s.at = n.event_time;
   ++s.applied;
   const std::string& t = n.type;
-  switch (EffectOfType(t)) {
+  const TypeEntry* entry = FindType(t);
+  const Effect effect = entry != nullptr ? entry->effect : EffectOf(t);
+  switch (effect) {
     case Effect::kDeclaration: {
       s.tally.RemoveParty(n.sender);
       s.items.RemovePartyItems(n.sender);
@@ -195,12 +213,16 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
     case Effect::kItemMove:
     case Effect::kItemElim:
     case Effect::kItemConv:
-      ApplyItemStep(EffectOfType(t), n, body, ref, s);
+      ApplyItemStep(effect, n, body, ref, s);
       break;
     case Effect::kCommission: {
       // The commission and the dialogue (docs/commission.md): a step the
       // state machine refuses changes nothing and is an irregularity.
-      s.message_index[{n.sender, n.sequence}] = ref.index;
+      if (const commission::MessageKind kind = commission::KindOf(t);
+          kind != commission::MessageKind::kNote &&
+          kind != commission::MessageKind::kDemarche) {
+        s.message_index[{n.sender, n.sequence}] = ref.index;
+      }
       commission::Commission c(spec_, std::move(s.commission));
       Status st = c.Apply(n);
       s.commission = c.TakeState();
@@ -274,13 +296,22 @@ bool Applier::IsItemStep(Effect e) {
 
 void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
                     State& s) const {
-  const Effect e = EffectOfType(r.type);
+  const TypeEntry* entry = FindType(r.type);
+  const Effect e = entry != nullptr ? entry->effect : EffectOf(r.type);
   if (IsItemStep(e)) {
     s.at = r.event_time;
     ++s.applied;
     ApplyItemStep(e, r, r.body, ref, s);
   } else if (e == Effect::kNone) {
-    // Launches, telemetry, notes: nothing to read.
+    // Launches, telemetry and others: nothing to read.
+    s.at = r.event_time;
+    ++s.applied;
+  } else if (entry != nullptr &&
+             entry->channel != commission::MessageKind::kNone &&
+             commission::ApplyChannelRecord(spec_, entry->type, entry->channel,
+                                            r, s.commission)) {
+    // A note or demarche the channel takes, read in place (as the path
+    // below would apply it: no message_index entry, no irregularity).
     s.at = r.event_time;
     ++s.applied;
   } else {

@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "detente/base/result.h"
@@ -98,7 +99,11 @@ struct State {
   commission::State commission;
   inspection::State inspections;
   // (sender, sequence) -> log index of every commission and inspection
-  // message applied: where the notifications their records name live.
+  // message applied but the channel's notes and demarches: where the
+  // notifications the projections' records name live (sessions, issues,
+  // outcomes, the dialogue, inspections). The channel keeps its messages'
+  // (sender, sequence) in their Source; indexing each of them too cost a
+  // map node per note, and nothing looks them up.
   std::map<std::pair<std::string, uint64_t>, uint64_t> message_index;
 
   // The aggregate of spec.limits[limit] for spec.parties[party], equal to
@@ -173,8 +178,24 @@ class Applier {
   void ApplyItemStep(Effect effect, const Record& n, const Body& body,
                      const EntryRef& ref, State& s) const;
 
+  // A catalogue type, resolved once: what it does, its catalogue entry
+  // and, for the channel's notes and demarches, their kind.
+  struct TypeEntry {
+    Effect effect = Effect::kNone;
+    const treaty::NotificationType* type = nullptr;
+    commission::MessageKind channel = commission::MessageKind::kNone;
+  };
+  struct CodeHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view code) const {
+      return std::hash<std::string_view>{}(code);
+    }
+  };
+  // nullptr for a type outside the catalogue.
+  const TypeEntry* FindType(std::string_view code) const;
+
   const treaty::Spec& spec_;
-  std::map<std::string, Effect, std::less<>> effects_;
+  std::unordered_map<std::string, TypeEntry, CodeHash, std::equal_to<>> types_;
 };
 
 class Fold {
