@@ -39,7 +39,9 @@ void ItemSet::Index::Grow() {
 }
 
 void ItemSet::Index::Rebuild(ItemMap& items) {
-  slots_.clear();
+  size_t n = 16;
+  while (n < 2 * items.size()) n *= 2;
+  slots_.assign(n, Slot{});
   size_ = 0;
   for (auto& [id, item] : items) Insert(Hash(id), &item);
 }
