@@ -605,20 +605,22 @@ bool QuickValidate(const treaty::Spec& spec,
       !IsRepresentable(r.sent_time)) {
     return false;
   }
-  bool known = true;
-  r.body.ForEach([&](std::string_view name, const FieldView&) {
-    known = type->FindField(name) != nullptr;
-    return known;
+  // One walk of the body: every field known and well typed, and every
+  // required field among them (a type's field names are distinct).
+  bool ok = true;
+  size_t required_seen = 0;
+  r.body.ForEach([&](std::string_view name, const FieldView& v) {
+    const treaty::Field* field = type->FindField(name);
+    ok = field != nullptr && QuickField(spec, *field, v);
+    if (ok && field->required) ++required_seen;
+    return ok;
   });
-  if (!known) return false;
+  if (!ok) return false;
+  size_t required = 0;
   for (const treaty::Field& field : type->fields) {
-    std::optional<FieldView> v = r.body.Find(field.name);
-    if (!v) {
-      if (field.required) return false;
-      continue;
-    }
-    if (!QuickField(spec, field, *v)) return false;
+    if (field.required) ++required;
   }
+  if (required_seen != required) return false;
   return r.record.size() + crypto::kEd25519SignatureSize <= kMaxEntryBytes;
 }
 
