@@ -249,9 +249,9 @@ struct DayMemo {
 };
 
 std::optional<Instant> ParseInstant(std::string_view text, DayMemo& memo) {
-  if (text.size() != 20 || text[4] != '-' || text[7] != '-' ||
-      text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
-      text[19] != 'Z') {
+  // (The caller has checked the size.)
+  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != 'Z') {
     return std::nullopt;
   }
   bool ok = true;
@@ -278,9 +278,22 @@ std::optional<Instant> ParseInstant(std::string_view text, DayMemo& memo) {
   return memo.start.AddSeconds(hh * 3600 + mm * 60 + ss);
 }
 
-// One memo per envelope time (the sent time runs up to days after the
-// event time) and one for every other caller; per thread.
-thread_local DayMemo event_memo, sent_memo, other_memo;
+// Memos per envelope time and one for every other caller, per thread:
+// four days each, by the last two bits of the day's last digit, since a
+// sent time runs up to days after its event time and records are not
+// sent in event-time order.
+struct DayMemos {
+  DayMemo day[4];
+  DayMemo& For(std::string_view text) {
+    return day[static_cast<uint8_t>(text[9]) & 3];
+  }
+};
+thread_local DayMemos event_memo, sent_memo, other_memo;
+
+std::optional<Instant> ParseTime(std::string_view text, DayMemos& memos) {
+  if (text.size() != 20) return std::nullopt;
+  return ParseInstant(text, memos.For(text));
+}
 
 // The record's fields, or nullopt when ParseCanonical would refuse it.
 std::optional<RecordView> FastParse(std::string_view record) {
@@ -319,8 +332,8 @@ std::optional<RecordView> FastParse(std::string_view record) {
       sequence.integer < 1 || !body.is_map()) {
     return std::nullopt;
   }
-  std::optional<Instant> event = ParseInstant(event_time.str, event_memo);
-  std::optional<Instant> sent = ParseInstant(sent_time.str, sent_memo);
+  std::optional<Instant> event = ParseTime(event_time.str, event_memo);
+  std::optional<Instant> sent = ParseTime(sent_time.str, sent_memo);
   if (!event || !sent) return std::nullopt;
   v.treaty = treaty.str;
   v.sender = sender.str;
@@ -389,7 +402,7 @@ Notification RecordView::ToNotification() const {
 }
 
 std::optional<Instant> ParseCanonicalInstantText(std::string_view text) {
-  return ParseInstant(text, other_memo);
+  return ParseTime(text, other_memo);
 }
 
 Result<RecordView> ParseRecordView(std::string_view record) {

@@ -131,23 +131,8 @@ Result<Aggregate> Tally::Get(size_t limit, size_t party,
   return a;
 }
 
-Result<int64_t> Tally::Value(size_t limit, size_t party,
-                             const ItemSet& items) const {
-  // The common case first, without building a Status: a maintained limit
-  // (or a fresh order-dependent one) whose items all weigh.
-  if (spec_ != nullptr && party < spec_->parties.size() &&
-      limit < limits_.size()) {
-    const LimitInfo& info = limits_[limit];
-    if (!(info.order_dependent && info.stale[party])) {
-      bool weighable = true;
-      int64_t v = 0;
-      for (const Slot& s : info.slots[party]) {
-        weighable = weighable && s.unweighable == 0;
-        v += s.value;
-      }
-      if (weighable) return v;
-    }
-  }
+Result<int64_t> Tally::SlowValue(size_t limit, size_t party,
+                                 const ItemSet& items) const {
   DETENTE_RETURN_IF_ERROR(CheckParty(party));
   const LimitInfo& info = limits_.at(limit);
   bool fast = !(info.order_dependent && info.stale[party]);
