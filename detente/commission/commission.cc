@@ -133,12 +133,17 @@ bool ApplyChannelRecord(const treaty::Spec& spec,
   const std::string_view to = notification::StrField(r.body, "to");
   if (to == r.sender) return false;
   if (!to.empty() && state.Severed(r.sender, to)) return false;
-  const std::string from(r.sender);
-  state.channel.push_back(
-      {kind, from, std::string(to),
-       std::string(notification::StrField(r.body, "level")),
-       std::string(notification::StrField(r.body, "subject")),
-       Source{from, r.sequence, std::string(r.type), r.event_time}});
+  // Built in place: no temporary to move into the vector.
+  ChannelMessage& m = state.channel.emplace_back();
+  m.kind = kind;
+  m.from = r.sender;
+  m.to = to;
+  m.level = notification::StrField(r.body, "level");
+  m.subject = notification::StrField(r.body, "subject");
+  m.source.party = r.sender;
+  m.source.sequence = r.sequence;
+  m.source.type = r.type;
+  m.source.time = r.event_time;
   ++state.applied;
   return true;
 }

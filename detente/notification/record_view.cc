@@ -112,6 +112,17 @@ class Checker {
     return CheckValue(0) && pos_ == in_.size();
   }
 
+  // After All(), when the value is a map: its first (up to) kTop entries,
+  // each key and where its value's encoding begins and ends, as the walk
+  // found them, so that the envelope is not walked again.
+  static constexpr size_t kTop = kEnvelopeKeys.size();
+  struct Entry {
+    std::string_view key;
+    size_t begin = 0;
+    size_t end = 0;
+  };
+  const std::array<Entry, kTop>& top() const { return top_; }
+
  private:
   size_t Left() const { return in_.size() - pos_; }
 
@@ -167,7 +178,12 @@ class Checker {
           // std::string's operator< in Decode.
           if (i > 0 && !KeyLess(previous, key)) return false;
           previous = key;
+          if (depth == 0 && i < kTop) {
+            top_[i].key = key;
+            top_[i].begin = pos_;
+          }
           if (!CheckValue(depth + 1)) return false;
+          if (depth == 0 && i < kTop) top_[i].end = pos_;
         }
         return true;
       }
@@ -178,6 +194,7 @@ class Checker {
 
   std::string_view in_;
   size_t pos_ = 0;
+  std::array<Entry, kTop> top_;
 };
 
 // The end of the checked value starting at `pos`.
@@ -295,6 +312,27 @@ std::optional<Instant> ParseTime(std::string_view text, DayMemos& memos) {
   return ParseInstant(text, memos.For(text));
 }
 
+// The checked value encoded in in[begin, end), as FieldAt reads it, without
+// walking it to find its end.
+FieldView FieldBetween(std::string_view in, size_t begin, size_t end) {
+  FieldView f;
+  f.kind = static_cast<Value::Kind>(static_cast<uint8_t>(in[begin]));
+  switch (f.kind) {
+    case Value::Kind::kInteger:
+      f.integer = I64(in.data() + begin + 1);
+      break;
+    case Value::Kind::kString:
+      f.str = in.substr(begin + 5, end - begin - 5);
+      break;
+    case Value::Kind::kList:
+    case Value::Kind::kMap:
+      f.count = U32(in.data() + begin + 1);
+      break;
+  }
+  f.encoded = in.substr(begin, end - begin);
+  return f;
+}
+
 // The record's fields, or nullopt when ParseCanonical would refuse it.
 std::optional<RecordView> FastParse(std::string_view record) {
   if (record.size() < kRecordMagic.size() ||
@@ -303,22 +341,21 @@ std::optional<RecordView> FastParse(std::string_view record) {
     return std::nullopt;
   }
   const std::string_view env = record.substr(kRecordMagic.size());
-  if (!Checker(env).All()) return std::nullopt;
+  Checker checker(env);
+  if (!checker.All()) return std::nullopt;
   if (static_cast<uint8_t>(env[0]) != static_cast<uint8_t>(Value::Kind::kMap) ||
       U32(env.data() + 1) != kEnvelopeKeys.size()) {
     return std::nullopt;
   }
   RecordView v;
   v.record = record;
-  size_t pos = 5;
+  // The envelope's entries as the check walked them: keys compared, values
+  // read where it found them (no second walk of the body).
   std::array<FieldView, kEnvelopeKeys.size()> f;
   for (size_t i = 0; i < kEnvelopeKeys.size(); ++i) {
-    const uint32_t len = U32(env.data() + pos);
-    if (!SameBytes(env.substr(pos + 4, len), kEnvelopeKeys[i])) {
-      return std::nullopt;
-    }
-    pos += 4 + len;
-    f[i] = FieldAt(env, pos);
+    const Checker::Entry& e = checker.top()[i];
+    if (!SameBytes(e.key, kEnvelopeKeys[i])) return std::nullopt;
+    f[i] = FieldBetween(env, e.begin, e.end);
   }
   const FieldView& body = f[0];
   const FieldView& event_time = f[1];
