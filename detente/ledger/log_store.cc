@@ -402,6 +402,7 @@ LogStore::LogStore(std::string path, sqlite3* db,
                    const LogStoreOptions& options)
     : path_(std::move(path)),
       db_(db),
+      count_entries_on_open_(options.count_entries_on_open),
       row_cache_(std::make_unique<RowCache>(options.row_cache_bytes)),
       readers_(std::make_unique<ReaderPool>(path_)) {}
 
@@ -506,7 +507,7 @@ Status LogStore::Load() {
     if (rc != SQLITE_OK) return SqlError(db_, rc, "preparing tile reads");
   }
   uint64_t count = 0;
-  {
+  if (count_entries_on_open_) {
     Stmt c(db_, "SELECT count(*), coalesce(max(idx), -1) FROM entries");
     DETENTE_RETURN_IF_ERROR(c.status("counting entries"));
     int rc = c.Step();
@@ -518,6 +519,19 @@ Status LogStore::Load() {
           path_, n, max));
     }
     count = static_cast<uint64_t>(n);
+  } else {
+    // The size by the highest index; a missing entry below it is found
+    // when it is read (LogStoreOptions::count_entries_on_open).
+    Stmt c(db_, "SELECT coalesce(max(idx), -1) FROM entries");
+    DETENTE_RETURN_IF_ERROR(c.status("sizing the log"));
+    int rc = c.Step();
+    if (rc != SQLITE_ROW) return SqlError(db_, rc, "sizing the log");
+    const int64_t max = c.Int(0);
+    if (max < -1) {
+      return Status::Corruption(
+          fmt::format("{}: an entry has the negative index {}", path_, max));
+    }
+    count = static_cast<uint64_t>(max + 1);
   }
   DETENTE_ASSIGN_OR_RETURN(builder_,
                            TileBuilder::Resume(*this, count, layout_));
