@@ -208,9 +208,17 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
     LoggedNotification ln;
     Instant due;
   };
-  std::vector<Late> late;
-  const ReceiptBook* party_book = nullptr;  // that of book_party
-  std::string book_party;
+  // LogFold::Read reads the logs side by side, one thread each: what the
+  // visitor keeps is kept per log, and put together in the parties' order
+  // afterwards.
+  struct PerLog {
+    const ReceiptBook* book = nullptr;
+    std::vector<Late> late;
+  };
+  std::map<std::string, PerLog, std::less<>> per_log;
+  for (const PartyLogInput& p : parties) {
+    per_log[p.party].book = &receipts.at(p.party);
+  }
   regime::LogFoldOptions read_options;
   read_options.read.authentication = options.authentication;
   DETENTE_ASSIGN_OR_RETURN(
@@ -224,21 +232,22 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
                 std::optional<Instant> due,
                 notification::DueBy(spec, r.type, r.event_time));
             if (!due) return Status::Ok();
-            // One lookup per log, not per entry: the logs are read one
-            // after the other.
-            if (party_book == nullptr || book_party != ref.party) {
-              party_book = &receipts[ref.party];
-              book_party = ref.party;
-            }
-            const Receipted* receipt = party_book->Covering(ref.index);
+            // Only this log's thread touches its PerLog; the map itself is
+            // not changed while the logs are read.
+            PerLog& mine = per_log.find(ref.party)->second;
+            const Receipted* receipt = mine.book->Covering(ref.index);
             const bool received_late =
                 receipt != nullptr &&
                 static_cast<int64_t>(receipt->earliest) > due->unix_seconds();
             if (r.sent_time > *due || received_late) {
-              late.push_back({{r.ToNotification(), ref}, *due});
+              mine.late.push_back({{r.ToNotification(), ref}, *due});
             }
             return Status::Ok();
           }));
+  std::vector<Late> late;
+  for (const PartyLogInput& p : parties) {
+    for (Late& l : per_log[p.party].late) late.push_back(std::move(l));
+  }
   EvidenceMaker evidence(logs);
   auto add = [&](std::string rule, std::string party, Instant time,
                  std::string text, const std::vector<EntryRef>& refs,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <thread>
 #include <unordered_map>
 
 #include "detente/crypto/ed25519.h"
@@ -30,15 +31,23 @@ class LogFold::Cursor {
         chunk_entries_(options.chunk_entries),
         held_chunks_(std::max<size_t>(options.held_chunks, 1)) {}
 
-  // The entry at `index`; the view is valid until the next call.
-  Result<std::string_view> Take(uint64_t index) {
+  ~Cursor() {
+    if (decoding_.joinable()) decoding_.join();
+  }
+
+  // The entry at `index`, read in place and checked as a record
+  // (ParseEntryView); the view is valid until the next call.
+  Result<notification::RecordView> Take(uint64_t index) {
     for (;;) {
       if (index >= chunk_begin_ && index < chunk_end_) {
         for (Held& h : chunks_) {
           if (index < h.chunk.end()) {
             const size_t k = static_cast<size_t>(index - h.chunk.first);
             h.taken[k] = true;
-            return h.chunk.entry(k);
+            // Decoded on the decoding thread; one that failed there is
+            // parsed again here for its error.
+            if (h.parsed[k]) return h.records[k];
+            return Parse(h.chunk.entry(k), index);
           }
         }
       }
@@ -46,12 +55,12 @@ class LogFold::Cursor {
         held_ = std::move(it->second);
         pending_bytes_ -= held_.size();
         pending_.erase(it);
-        return std::string_view(held_);
+        return Parse(held_, index);
       }
       if (index < chunk_begin_) {
         // Read before its turn and dropped over budget: read it again.
         DETENTE_ASSIGN_OR_RETURN(held_, source_.in.log->Entry(index));
-        return std::string_view(held_);
+        return Parse(held_, index);
       }
       if (chunk_end_ >= source_.read) {
         return Status::Internal(
@@ -63,13 +72,70 @@ class LogFold::Cursor {
   }
 
  private:
+  // A chunk as read (each entry checked against its leaf hash) with its
+  // valid entries read in place: records[k] is entry k's record when
+  // parsed[k].
   struct Held {
     ledger::EntryChunk chunk;
     std::vector<bool> taken;
+    std::vector<notification::RecordView> records;
+    std::vector<char> parsed;
+  };
+  // The next chunk, read and decoded on the decoding thread.
+  struct Ahead {
+    Held held;
+    Status status;
+    bool more = false;
   };
 
+  Result<notification::RecordView> Parse(std::string_view entry,
+                                         uint64_t index) const {
+    // Read and validated in pass 1, and checked against the same leaf hash
+    // now: checked again as a record, not decoded.
+    Result<notification::RecordView> r = notification::ParseEntryView(entry);
+    if (!r.ok()) {
+      return r.status().WithContext(fmt::format(
+          "{}'s entry {}, valid when first read", source_.in.party, index));
+    }
+    return r;
+  }
+
+  // On the decoding thread: reads the next chunk into `a` (its buffers
+  // reused) and parses its valid entries, so that the folding thread only
+  // applies them. The views point into a.held.chunk.data, whose buffer
+  // moves with it.
+  void ReadAndDecode(Ahead* a) {
+    Result<bool> more = reader_->Next(&a->held.chunk);
+    if (!more.ok()) {
+      a->status = more.status();
+      return;
+    }
+    a->more = *more;
+    if (!a->more) return;
+    const ledger::EntryChunk& c = a->held.chunk;
+    const size_t n = c.size();
+    a->held.taken.assign(n, false);
+    a->held.records.resize(n);
+    a->held.parsed.assign(n, 0);
+    for (size_t k = 0; k < n; ++k) {
+      if (!source_.valid[static_cast<size_t>(c.first + k)]) continue;
+      Result<notification::RecordView> r =
+          notification::ParseEntryView(c.entry(k));
+      if (!r.ok()) continue;  // Take parses it again for the error
+      a->held.records[k] = *r;
+      a->held.parsed[k] = 1;
+    }
+  }
+
+  void StartDecoding(ledger::EntryChunk recycled) {
+    ahead_.held.chunk = std::move(recycled);
+    ahead_.status = Status::Ok();
+    ahead_.more = false;
+    decoding_ = std::thread([this] { ReadAndDecode(&ahead_); });
+  }
+
   Status NextChunk() {
-    ledger::EntryChunk next;  // read into; its buffers go to the reader
+    ledger::EntryChunk recycled;  // read into; its buffers go to the reader
     if (chunks_.size() == held_chunks_) {
       // Entries of the oldest chunk still to come wait in the buffer.
       Held& old = chunks_.front();
@@ -81,24 +147,28 @@ class LogFold::Cursor {
         pending_.emplace(i, std::string(entry));
         pending_bytes_ += entry.size();
       }
-      next = std::move(old.chunk);
+      recycled = std::move(old.chunk);
       chunks_.pop_front();
     }
-    // The log is read front to back once, the next chunk read ahead
-    // (ledger::EntryChunkReader) while this one is folded.
+    // The log is read front to back once: the next chunk is read ahead
+    // (ledger::EntryChunkReader, on a thread of its own) while the one
+    // after this is decoded (on another) and this one folded.
     if (!reader_) {
       reader_ = std::make_unique<ledger::EntryChunkReader>(
           *source_.in.log, 0, source_.read, chunk_entries_);
+      StartDecoding(ledger::EntryChunk());
     }
-    DETENTE_ASSIGN_OR_RETURN(bool more, reader_->Next(&next));
-    if (!more || next.first != chunk_end_) {
+    decoding_.join();
+    DETENTE_RETURN_IF_ERROR(ahead_.status);
+    if (!ahead_.more || ahead_.held.chunk.first != chunk_end_) {
       return Status::Internal(fmt::format("{}'s log: no entry {} to read",
                                           source_.in.party, chunk_end_));
     }
-    const size_t n = next.size();
-    chunks_.push_back(Held{std::move(next), std::vector<bool>(n, false)});
+    chunks_.push_back(std::move(ahead_.held));
+    ahead_.held = Held();
     chunk_begin_ = chunks_.front().chunk.first;
     chunk_end_ = chunks_.back().chunk.end();
+    if (chunk_end_ < source_.read) StartDecoding(std::move(recycled));
     return Status::Ok();
   }
 
@@ -109,6 +179,8 @@ class LogFold::Cursor {
   uint64_t chunk_begin_ = 0;  // entries [chunk_begin_, chunk_end_) are in
   uint64_t chunk_end_ = 0;    // chunks_
   std::unique_ptr<ledger::EntryChunkReader> reader_;  // from entry 0
+  std::thread decoding_;  // fills ahead_; joined before it is touched
+  Ahead ahead_;
   std::deque<Held> chunks_;  // consecutive, oldest first
   std::unordered_map<uint64_t, std::string> pending_;
   size_t pending_bytes_ = 0;
@@ -140,35 +212,83 @@ Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
       if (s.party == code) fold->sources_.push_back(Source{s, 0, {}});
     }
   }
+  // Each log is read on a thread of its own (they are independent until
+  // their keys are sorted together), its keys written to its own slice of
+  // keys_ (as many as it has entries), its irregularities to its own list;
+  // both are then put together in the order of `sources`, so the result
+  // does not depend on the threads' interleaving.
+  struct Slice {
+    Source* src = nullptr;
+    uint64_t rank = 0;
+    size_t offset = 0;  // into keys_
+    size_t keys = 0;    // written
+    std::vector<Irregularity> irregularities;
+    Status status;
+  };
+  std::vector<Slice> slices(sources.size());
   uint64_t total = 0;
-  for (const LogSource& s : sources) {
-    total += s.size == 0 ? s.log->size() : s.size;
-  }
-  fold->keys_.reserve(static_cast<size_t>(total));
-  // Read in the order given, so that irregularities and the visitor see
-  // the logs in that order.
-  for (const LogSource& in : sources) {
-    const uint64_t rank = static_cast<uint64_t>(
+  for (size_t k = 0; k < sources.size(); ++k) {
+    const LogSource& in = sources[k];
+    Slice& sl = slices[k];
+    sl.rank = static_cast<uint64_t>(
         std::lower_bound(codes.begin(), codes.end(), in.party) - codes.begin());
-    Source& src = fold->sources_[static_cast<size_t>(rank)];
+    sl.src = &fold->sources_[static_cast<size_t>(sl.rank)];
+    Source& src = *sl.src;
     src.read = src.in.size == 0 ? src.in.log->size() : src.in.size;
     if (src.read > kIndexMask) {
       return Status::OutOfRange(
           fmt::format("{}'s log has more than 2^56 entries", src.in.party));
     }
     src.valid.assign(static_cast<size_t>(src.read), false);
-    DETENTE_RETURN_IF_ERROR(ScanPartyLogRecords(
+    sl.offset = static_cast<size_t>(total);
+    total += src.read;
+  }
+  fold->keys_.resize(static_cast<size_t>(total));
+  auto scan = [&](Slice& sl) {
+    Source& src = *sl.src;
+    Key* out = fold->keys_.data() + sl.offset;
+    sl.status = ScanPartyLogRecords(
         *src.in.log, spec, src.in.party, src.in.key, src.read, options.read,
         [&](const notification::RecordView& r, uint64_t index) -> Status {
           src.valid[static_cast<size_t>(index)] = true;
-          fold->keys_.push_back(
-              {r.event_time.unix_seconds(), rank << kRankShift | index});
+          out[sl.keys++] = {r.event_time.unix_seconds(),
+                            sl.rank << kRankShift | index};
           if (!on_valid) return Status::Ok();
           return on_valid(r, EntryRef{src.in.party, index});
         },
-        &fold->reader_irregularities_));
+        &sl.irregularities);
+    // Each log's keys sorted on its thread; merged below.
+    if (sl.status.ok()) std::sort(out, out + sl.keys);
+  };
+  {
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < slices.size(); ++k) {
+      threads.emplace_back(scan, std::ref(slices[k]));
+    }
+    if (!slices.empty()) scan(slices[0]);
+    for (std::thread& t : threads) t.join();
   }
-  std::sort(fold->keys_.begin(), fold->keys_.end());
+  size_t kept = 0;
+  for (Slice& sl : slices) {
+    DETENTE_RETURN_IF_ERROR(sl.status);
+    if (sl.offset != kept) {  // down over the invalid entries' slots
+      std::move(fold->keys_.begin() + static_cast<std::ptrdiff_t>(sl.offset),
+                fold->keys_.begin() +
+                    static_cast<std::ptrdiff_t>(sl.offset + sl.keys),
+                fold->keys_.begin() + static_cast<std::ptrdiff_t>(kept));
+    }
+    // Merged with the logs' before it (each key is distinct: the order
+    // is total).
+    std::inplace_merge(
+        fold->keys_.begin(),
+        fold->keys_.begin() + static_cast<std::ptrdiff_t>(kept),
+        fold->keys_.begin() + static_cast<std::ptrdiff_t>(kept + sl.keys));
+    kept += sl.keys;
+    for (Irregularity& i : sl.irregularities) {
+      fold->reader_irregularities_.push_back(std::move(i));
+    }
+  }
+  fold->keys_.resize(kept);
   fold->keys_.shrink_to_fit();
   return fold;
 }
@@ -193,9 +313,12 @@ Result<State> LogFold::Replay(Instant until, const StepVisitor& visit) {
 
 Result<State> LogFold::ReplayRecords(Instant until,
                                      const RecordStepVisitor& visit) {
-  std::vector<Cursor> cursors;
+  // Each cursor's decoding thread refers to the cursor: not moved.
+  std::vector<std::unique_ptr<Cursor>> cursors;
   cursors.reserve(sources_.size());
-  for (const Source& s : sources_) cursors.emplace_back(s, options_);
+  for (const Source& s : sources_) {
+    cursors.push_back(std::make_unique<Cursor>(s, options_));
+  }
   State s = applier_.NewState();
   EntryRef ref;
   for (const Key& key : keys_) {
@@ -203,18 +326,12 @@ Result<State> LogFold::ReplayRecords(Instant until,
     const size_t rank = static_cast<size_t>(key.where >> kRankShift);
     const uint64_t index = key.where & kIndexMask;
     const Source& src = sources_[rank];
-    DETENTE_ASSIGN_OR_RETURN(std::string_view entry, cursors[rank].Take(index));
-    // Read and validated in pass 1, and checked against the same leaf hash
-    // now: checked again as a record, not decoded.
-    Result<notification::RecordView> r = notification::ParseEntryView(entry);
-    if (!r.ok()) {
-      return r.status().WithContext(fmt::format(
-          "{}'s entry {}, valid when first read", src.in.party, index));
-    }
+    DETENTE_ASSIGN_OR_RETURN(notification::RecordView r,
+                             cursors[rank]->Take(index));
     if (ref.party != src.in.party) ref.party = src.in.party;
     ref.index = index;
-    applier_.Apply(*r, ref, s);
-    if (visit && !visit(s, *r, ref)) return s;
+    applier_.Apply(r, ref, s);
+    if (visit && !visit(s, r, ref)) return s;
   }
   s.at = until;
   return s;
