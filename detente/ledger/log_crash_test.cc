@@ -232,7 +232,9 @@ TEST_F(LogCrashTest, MissingEntryIsCorruptionWhenReadIfNotCounted) {
   });
   EXPECT_EQ(scan.code(), StatusCode::kCorruption);
   EXPECT_THAT(std::string(scan.message()), HasSubstr("entry 42 is missing"));
-  EXPECT_EQ(seen, 42u);
+  // Read by chunks: nothing at or past the gap is handed out (here, with
+  // one chunk for the whole log, nothing at all).
+  EXPECT_LE(seen, 42u);
 }
 
 TEST_F(LogCrashTest, UncountedOpenOfAnIntactLogHasItsSize) {

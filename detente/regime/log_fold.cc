@@ -103,7 +103,8 @@ class LogFold::Cursor {
   // On the decoding thread: reads the next chunk into `a` (its buffers
   // reused) and parses its valid entries, so that the folding thread only
   // applies them. The views point into a.held.chunk.data, whose buffer
-  // moves with it.
+  // moves with it (a chunk with a valid entry holds its 64-byte signature,
+  // so the string is never short enough to be stored inside the object).
   void ReadAndDecode(Ahead* a) {
     Result<bool> more = reader_->Next(&a->held.chunk);
     if (!more.ok()) {
@@ -127,15 +128,16 @@ class LogFold::Cursor {
     }
   }
 
-  void StartDecoding(ledger::EntryChunk recycled) {
-    ahead_.held.chunk = std::move(recycled);
+  // `recycled`: a chunk done with, whose buffers are reused.
+  void StartDecoding(Held recycled) {
+    ahead_.held = std::move(recycled);
     ahead_.status = Status::Ok();
     ahead_.more = false;
     decoding_ = std::thread([this] { ReadAndDecode(&ahead_); });
   }
 
   Status NextChunk() {
-    ledger::EntryChunk recycled;  // read into; its buffers go to the reader
+    Held recycled;  // read into; its buffers go to the decoding thread
     if (chunks_.size() == held_chunks_) {
       // Entries of the oldest chunk still to come wait in the buffer.
       Held& old = chunks_.front();
@@ -147,7 +149,7 @@ class LogFold::Cursor {
         pending_.emplace(i, std::string(entry));
         pending_bytes_ += entry.size();
       }
-      recycled = std::move(old.chunk);
+      recycled = std::move(old);
       chunks_.pop_front();
     }
     // The log is read front to back once: the next chunk is read ahead
@@ -156,7 +158,7 @@ class LogFold::Cursor {
     if (!reader_) {
       reader_ = std::make_unique<ledger::EntryChunkReader>(
           *source_.in.log, 0, source_.read, chunk_entries_);
-      StartDecoding(ledger::EntryChunk());
+      StartDecoding(Held());
     }
     decoding_.join();
     DETENTE_RETURN_IF_ERROR(ahead_.status);
@@ -165,7 +167,6 @@ class LogFold::Cursor {
                                           source_.in.party, chunk_end_));
     }
     chunks_.push_back(std::move(ahead_.held));
-    ahead_.held = Held();
     chunk_begin_ = chunks_.front().chunk.first;
     chunk_end_ = chunks_.back().chunk.end();
     if (chunk_end_ < source_.read) StartDecoding(std::move(recycled));
