@@ -12,7 +12,8 @@
 //      keys are sorted into fold order.
 //   2. Replay(): walks the keys in fold order, reading each entry again
 //      (ParseEntryView: checked, not decoded, on a decoding thread per log
-//      a chunk ahead, so that the folding thread only applies). Within one log,
+//      a chunk ahead, so that the folding thread only applies; it
+//      prefetches the entry a few steps ahead). Within one log,
 //      fold order is log order except where a notification's event time is
 //      earlier than one sent before it, so each log is read ahead in chunks and
 //      an entry read before its turn waits in a buffer (at most
