@@ -63,7 +63,9 @@ demo: deps $(RELEASE_DIR)/build.ninja
 test: asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
-bench: release
+# Builds the benchmark binaries only (not the tests), then runs them all.
+bench: deps $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target benchmarks
 	./scripts/run-benchmarks.sh $(RELEASE_DIR)
 
 format:

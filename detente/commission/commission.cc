@@ -121,6 +121,33 @@ Status Commission::Apply(const Notification& n) {
   return refusal;
 }
 
+bool ApplyChannelRecord(const treaty::Spec& spec,
+                        const treaty::NotificationType* type, MessageKind kind,
+                        const notification::RecordView& r, State& state) {
+  if (kind != MessageKind::kNote && kind != MessageKind::kDemarche) {
+    return false;
+  }
+  if (!notification::QuickValidate(spec, type, r)) return false;
+  // Step's kNote/kDemarche case on the fields read in place; a step it
+  // would refuse is left to it.
+  const std::string_view to = notification::StrField(r.body, "to");
+  if (to == r.sender) return false;
+  if (!to.empty() && state.Severed(r.sender, to)) return false;
+  // Built in place: no temporary to move into the vector.
+  ChannelMessage& m = state.channel.emplace_back();
+  m.kind = kind;
+  m.from = r.sender;
+  m.to = to;
+  m.level = notification::StrField(r.body, "level");
+  m.subject = notification::StrField(r.body, "subject");
+  m.source.party = r.sender;
+  m.source.sequence = r.sequence;
+  m.source.type = r.type;
+  m.source.time = r.event_time;
+  ++state.applied;
+  return true;
+}
+
 Status Commission::Step(const Notification& n, MessageKind kind,
                         const Source& src) {
   const Value& b = n.body;

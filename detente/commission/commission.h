@@ -35,6 +35,7 @@
 #include "detente/commission/outcome.h"
 #include "detente/crypto/keys.h"
 #include "detente/notification/notification.h"
+#include "detente/notification/record_view.h"
 #include "detente/treaty/spec.h"
 
 namespace detente::commission {
@@ -221,6 +222,19 @@ class Commission {
   std::vector<std::string> parties_;
   State state_;
 };
+
+// The channel's notes and demarches read in place, for the regime fold's
+// hot path (they are most of a history's commission messages, and nothing
+// but the channel needs them decoded). When `r` is a note or demarche that
+// validates (notification::QuickValidate) and that the channel takes, appends
+// it to state.channel as Commission::Apply(r.ToNotification()) would,
+// counts it applied and returns true. Otherwise changes nothing and returns
+// false: the caller decodes it and calls Commission::Apply, which gives the
+// verdict (and the refusal's message). REQUIRES: `kind` == KindOf(r.type)
+// and `type` == spec.FindNotification(r.type).
+bool ApplyChannelRecord(const treaty::Spec& spec,
+                        const treaty::NotificationType* type, MessageKind kind,
+                        const notification::RecordView& r, State& state);
 
 // The fold: sorts `notifications` by (event time, sender, sequence), applies
 // every one with event time <= `at`, and returns the State. Refusals are in

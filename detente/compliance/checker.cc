@@ -208,7 +208,17 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
     LoggedNotification ln;
     Instant due;
   };
-  std::vector<Late> late;
+  // LogFold::Read reads the logs side by side, one thread each: what the
+  // visitor keeps is kept per log, and put together in the parties' order
+  // afterwards.
+  struct PerLog {
+    const ReceiptBook* book = nullptr;
+    std::vector<Late> late;
+  };
+  std::map<std::string, PerLog, std::less<>> per_log;
+  for (const PartyLogInput& p : parties) {
+    per_log[p.party].book = &receipts.at(p.party);
+  }
   regime::LogFoldOptions read_options;
   read_options.read.authentication = options.authentication;
   DETENTE_ASSIGN_OR_RETURN(
@@ -222,15 +232,22 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
                 std::optional<Instant> due,
                 notification::DueBy(spec, r.type, r.event_time));
             if (!due) return Status::Ok();
-            const Receipted* receipt = receipts[ref.party].Covering(ref.index);
+            // Only this log's thread touches its PerLog; the map itself is
+            // not changed while the logs are read.
+            PerLog& mine = per_log.find(ref.party)->second;
+            const Receipted* receipt = mine.book->Covering(ref.index);
             const bool received_late =
                 receipt != nullptr &&
                 static_cast<int64_t>(receipt->earliest) > due->unix_seconds();
             if (r.sent_time > *due || received_late) {
-              late.push_back({{r.ToNotification(), ref}, *due});
+              mine.late.push_back({{r.ToNotification(), ref}, *due});
             }
             return Status::Ok();
           }));
+  std::vector<Late> late;
+  for (const PartyLogInput& p : parties) {
+    for (Late& l : per_log[p.party].late) late.push_back(std::move(l));
+  }
   EvidenceMaker evidence(logs);
   auto add = [&](std::string rule, std::string party, Instant time,
                  std::string text, const std::vector<EntryRef>& refs,
@@ -296,7 +313,8 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
 
   // The fold, step by step (pass 2, decoding each entry as it is
   // applied): illegal steps, declared totals and limits.
-  std::map<std::string, std::vector<EntryRef>> chain;  // since declaration
+  // Each party's entries since its declaration.
+  std::map<std::string, std::vector<EntryRef>, std::less<>> chain;
   // Whether each (party, limit) is over, by tally party index and limit.
   std::vector<char> over(spec.parties.size() * spec.limits.size(), 0);
   size_t seen_irregularities = 0;
@@ -306,7 +324,13 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
       options.until,
       [&](const regime::State& s, const notification::RecordView& n,
           const EntryRef& ref) -> bool {
-        std::vector<EntryRef>& c = chain[std::string(n.sender)];
+        auto sender_chain = chain.find(n.sender);
+        if (sender_chain == chain.end()) {
+          sender_chain =
+              chain.emplace(std::string(n.sender), std::vector<EntryRef>())
+                  .first;
+        }
+        std::vector<EntryRef>& c = sender_chain->second;
         if (notification::IsDeclaration(n.type)) c.clear();
         c.push_back(ref);
         for (; seen_irregularities < s.irregularities.size();
@@ -351,10 +375,13 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
           }
         }
         // Limits: only the sender's aggregates can have changed.
+        const Date day = n.event_time.date();
         bool any_binding = false;
         for (const treaty::Limit& l : spec.limits) {
-          any_binding = any_binding || (l.AppliesTo(n.sender) &&
-                                        spec.Binds(l, n.event_time.date()));
+          if (l.AppliesTo(n.sender) && spec.Binds(l, day)) {
+            any_binding = true;
+            break;
+          }
         }
         if (!any_binding) return true;
         // The fold's tally: O(1) per limit, not a recount of the database.
@@ -373,8 +400,7 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
             const std::string& limit_id;
             int64_t value;
           } a{n.sender, l.id, *value};
-          registry::LimitState st =
-              registry::Evaluate(spec, l, a.value, n.event_time.date());
+          registry::LimitState st = registry::Evaluate(spec, l, a.value, day);
           bool now_over = st == registry::LimitState::kOver ||
                           st == registry::LimitState::kUnder;
           const size_t slot =

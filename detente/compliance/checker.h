@@ -23,7 +23,9 @@
 // 16-byte key per notification is held), so a pass over ten million
 // notifications fits in well under 2 GiB.
 //
-// Borrowed inputs; the pass is single-threaded.
+// Borrowed inputs. The rules run on the calling thread; each log's next
+// chunk of entries is read (and checked against its leaf hashes) on
+// another thread meanwhile (ledger::EntryChunkReader).
 #ifndef DETENTE_COMPLIANCE_CHECKER_H_
 #define DETENTE_COMPLIANCE_CHECKER_H_
 

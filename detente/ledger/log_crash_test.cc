@@ -211,6 +211,42 @@ TEST_F(LogCrashTest, MissingEntryIsCorruption) {
   EXPECT_THAT(std::string(log.status().message()), HasSubstr("missing"));
 }
 
+TEST_F(LogCrashTest, MissingEntryIsCorruptionWhenReadIfNotCounted) {
+  MakeLog(path_, 100);
+  Sql(path_, "DELETE FROM entries WHERE idx = 42");
+  LogStoreOptions options;
+  options.count_entries_on_open = false;
+  Result<std::unique_ptr<LogStore>> log = LogStore::Open(path_, options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  // Sized by the highest index; the gap is found by every read of it.
+  EXPECT_EQ((*log)->size(), 100u);
+  Result<std::string> entry = (*log)->Entry(42);
+  EXPECT_EQ(entry.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(std::string(entry.status().message()),
+              HasSubstr("entry 42 is missing"));
+  uint64_t seen = 0;
+  Status scan = (*log)->ScanEntries(0, 100, [&](uint64_t i, std::string_view) {
+    EXPECT_EQ(i, seen);
+    ++seen;
+    return Status::Ok();
+  });
+  EXPECT_EQ(scan.code(), StatusCode::kCorruption);
+  EXPECT_THAT(std::string(scan.message()), HasSubstr("entry 42 is missing"));
+  // Read by chunks: nothing at or past the gap is handed out (here, with
+  // one chunk for the whole log, nothing at all).
+  EXPECT_LE(seen, 42u);
+}
+
+TEST_F(LogCrashTest, UncountedOpenOfAnIntactLogHasItsSize) {
+  MakeLog(path_, 300);
+  LogStoreOptions options;
+  options.count_entries_on_open = false;
+  auto log = std::move(LogStore::Open(path_, options)).value();
+  EXPECT_EQ(log->size(), 300u);
+  auto counted = std::move(LogStore::Open(path_)).value();
+  EXPECT_EQ(log->root(), counted->root());
+}
+
 TEST_F(LogCrashTest, TornOrScribbledFileIsNeverServed) {
   for (int variant = 0; variant < 4; ++variant) {
     std::string p = (dir_ / fmt::format("v{}.db", variant)).string();

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <shared_mutex>
+#include <thread>
 #include <utility>
 
 #include "detente/ledger/tile_memory_store.h"
@@ -401,6 +402,7 @@ LogStore::LogStore(std::string path, sqlite3* db,
                    const LogStoreOptions& options)
     : path_(std::move(path)),
       db_(db),
+      count_entries_on_open_(options.count_entries_on_open),
       row_cache_(std::make_unique<RowCache>(options.row_cache_bytes)),
       readers_(std::make_unique<ReaderPool>(path_)) {}
 
@@ -505,7 +507,7 @@ Status LogStore::Load() {
     if (rc != SQLITE_OK) return SqlError(db_, rc, "preparing tile reads");
   }
   uint64_t count = 0;
-  {
+  if (count_entries_on_open_) {
     Stmt c(db_, "SELECT count(*), coalesce(max(idx), -1) FROM entries");
     DETENTE_RETURN_IF_ERROR(c.status("counting entries"));
     int rc = c.Step();
@@ -517,6 +519,19 @@ Status LogStore::Load() {
           path_, n, max));
     }
     count = static_cast<uint64_t>(n);
+  } else {
+    // The size by the highest index; a missing entry below it is found
+    // when it is read (LogStoreOptions::count_entries_on_open).
+    Stmt c(db_, "SELECT coalesce(max(idx), -1) FROM entries");
+    DETENTE_RETURN_IF_ERROR(c.status("sizing the log"));
+    int rc = c.Step();
+    if (rc != SQLITE_ROW) return SqlError(db_, rc, "sizing the log");
+    const int64_t max = c.Int(0);
+    if (max < -1) {
+      return Status::Corruption(
+          fmt::format("{}: an entry has the negative index {}", path_, max));
+    }
+    count = static_cast<uint64_t>(max + 1);
   }
   DETENTE_ASSIGN_OR_RETURN(builder_,
                            TileBuilder::Resume(*this, count, layout_));
@@ -745,82 +760,133 @@ Result<std::string> LogStore::Entry(uint64_t index) const {
   return data;
 }
 
-Status LogStore::ScanEntries(uint64_t begin, uint64_t end,
-                             const ScanVisitor& visit) const {
-  const uint64_t n = size();
-  if (end > n || begin > end) {
-    return Status::OutOfRange(fmt::format(
-        "entries [{}, {}) are not in the log, which holds {}", begin, end, n));
-  }
-  std::string data;            // the chunk's entries, back to back
-  std::vector<size_t> bounds;  // entry k is data[bounds[k], bounds[k+1])
-  std::vector<Hash> leaves;    // leaf hashes of the chunk's rows
+Status LogStore::ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
+                           EntryChunk* out) const {
+  out->first = begin;
+  out->data.clear();
+  out->bounds.assign(1, 0);
+  std::vector<Hash> leaves;  // leaf hashes of the chunk's rows
   uint64_t first_row = 0;
-  std::vector<Hash> row;
   uint64_t next = begin;
-  while (next < end) {
-    data.clear();
-    bounds.assign(1, 0);
-    leaves.clear();
-    const uint64_t chunk_begin = next;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      Stmt s(db_,
-             "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 "
-             "ORDER BY idx");
-      DETENTE_RETURN_IF_ERROR(s.status("scanning entries"));
-      s.Bind(1, static_cast<int64_t>(next));
-      s.Bind(2, static_cast<int64_t>(
-                    std::min<uint64_t>(end, next + kScanChunkEntries)));
-      int rc = SQLITE_DONE;
-      while (data.size() < kScanChunkBytes && (rc = s.Step()) == SQLITE_ROW) {
-        if (static_cast<uint64_t>(s.Int(0)) != next) {
-          return Status::Corruption(
-              fmt::format("{}: entry {} is missing", path_, next));
-        }
-        std::span<const uint8_t> b = s.Blob(1);
-        data.append(reinterpret_cast<const char*>(b.data()), b.size());
-        bounds.push_back(data.size());
-        ++next;
-      }
-      if (data.size() < kScanChunkBytes && rc != SQLITE_DONE) {
-        return SqlError(db_, rc,
-                        fmt::format("{}: reading entry {}", path_, next));
-      }
-      if (next == chunk_begin) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    Stmt s(db_,
+           "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 "
+           "ORDER BY idx");
+    DETENTE_RETURN_IF_ERROR(s.status("scanning entries"));
+    s.Bind(1, static_cast<int64_t>(next));
+    const uint64_t entries =
+        std::clamp<uint64_t>(max_entries, 1, kScanChunkEntries);
+    s.Bind(2, static_cast<int64_t>(std::min<uint64_t>(end, next + entries)));
+    int rc = SQLITE_DONE;
+    while (out->data.size() < kScanChunkBytes &&
+           (rc = s.Step()) == SQLITE_ROW) {
+      if (static_cast<uint64_t>(s.Int(0)) != next) {
         return Status::Corruption(
             fmt::format("{}: entry {} is missing", path_, next));
       }
-      // The leaf hashes of the chunk, from the stored rows of level 0 (the
-      // file, not the row cache: a scan would only evict useful rows).
-      first_row = chunk_begin / kTileWidth;
-      const uint64_t last_row = (next - 1) / kTileWidth;
-      for (uint64_t r = first_row; r <= last_row; ++r) {
-        DETENTE_RETURN_IF_ERROR(ReadRow(0, r, &row));
-        leaves.insert(leaves.end(), row.begin(), row.end());
-      }
+      std::span<const uint8_t> b = s.Blob(1);
+      out->data.append(reinterpret_cast<const char*>(b.data()), b.size());
+      out->bounds.push_back(out->data.size());
+      ++next;
     }
-    // Never serve an entry the tree does not vouch for.
-    for (uint64_t i = chunk_begin; i < next; ++i) {
-      const size_t k = static_cast<size_t>(i - chunk_begin);
-      std::string_view entry(data.data() + bounds[k],
-                             bounds[k + 1] - bounds[k]);
-      const size_t leaf = static_cast<size_t>(i - first_row * kTileWidth);
-      if (leaf >= leaves.size() || HashLeaf(entry) != leaves[leaf]) {
-        return Status::Corruption(fmt::format(
-            "{}: entry {} does not hash to the stored leaf hash; run "
-            "'detente log verify'",
-            path_, i));
-      }
+    if (out->data.size() < kScanChunkBytes && rc != SQLITE_DONE) {
+      return SqlError(db_, rc,
+                      fmt::format("{}: reading entry {}", path_, next));
     }
-    for (uint64_t i = chunk_begin; i < next; ++i) {
-      const size_t k = static_cast<size_t>(i - chunk_begin);
-      DETENTE_RETURN_IF_ERROR(
-          visit(i, std::string_view(data.data() + bounds[k],
-                                    bounds[k + 1] - bounds[k])));
+    if (next == begin) {
+      return Status::Corruption(
+          fmt::format("{}: entry {} is missing", path_, next));
+    }
+    // The leaf hashes of the chunk, from the stored rows of level 0 (the
+    // file, not the row cache: a scan would only evict useful rows).
+    first_row = begin / kTileWidth;
+    const uint64_t last_row = (next - 1) / kTileWidth;
+    std::vector<Hash> row;
+    for (uint64_t r = first_row; r <= last_row; ++r) {
+      DETENTE_RETURN_IF_ERROR(ReadRow(0, r, &row));
+      leaves.insert(leaves.end(), row.begin(), row.end());
+    }
+  }
+  // Never serve an entry the tree does not vouch for.
+  for (uint64_t i = begin; i < next; ++i) {
+    const std::string_view entry = out->entry(static_cast<size_t>(i - begin));
+    const size_t leaf = static_cast<size_t>(i - first_row * kTileWidth);
+    if (leaf >= leaves.size() || HashLeaf(entry) != leaves[leaf]) {
+      return Status::Corruption(
+          fmt::format("{}: entry {} does not hash to the stored leaf hash; run "
+                      "'detente log verify'",
+                      path_, i));
     }
   }
   return Status::Ok();
+}
+
+Status LogStore::ScanEntries(uint64_t begin, uint64_t end,
+                             const ScanVisitor& visit) const {
+  EntryChunkReader reader(*this, begin, end);
+  EntryChunk chunk;
+  for (;;) {
+    DETENTE_ASSIGN_OR_RETURN(bool more, reader.Next(&chunk));
+    if (!more) return Status::Ok();
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      DETENTE_RETURN_IF_ERROR(visit(chunk.first + k, chunk.entry(k)));
+    }
+  }
+}
+
+// The read in flight: a thread of its own, which fills ahead_; joined
+// before ahead_ is touched.
+struct EntryChunkReader::InFlight {
+  std::thread thread;
+  Status status;
+};
+
+EntryChunkReader::EntryChunkReader(const LogStore& log, uint64_t begin,
+                                   uint64_t end, size_t max_entries)
+    : log_(log), end_(end), max_entries_(max_entries), next_(begin) {
+  const uint64_t n = log.size();
+  if (end > n || begin > end) {
+    failed_ = Status::OutOfRange(fmt::format(
+        "entries [{}, {}) are not in the log, which holds {}", begin, end, n));
+  }
+}
+
+EntryChunkReader::~EntryChunkReader() {
+  if (in_flight_) in_flight_->thread.join();
+}
+
+void EntryChunkReader::ReadAhead() {
+  in_flight_ = std::make_unique<InFlight>();
+  InFlight* f = in_flight_.get();
+  const uint64_t begin = next_;
+  f->thread = std::thread([this, f, begin] {
+    f->status = log_.ReadChunk(begin, end_, max_entries_, &ahead_);
+  });
+}
+
+Result<bool> EntryChunkReader::Next(EntryChunk* out) {
+  DETENTE_RETURN_IF_ERROR(failed_);
+  if (in_flight_) {
+    in_flight_->thread.join();
+    Status s = std::move(in_flight_->status);
+    in_flight_.reset();
+    if (!s.ok()) {
+      failed_ = s;
+      return s;
+    }
+    std::swap(*out, ahead_);
+  } else {
+    if (next_ >= end_) return false;
+    // The first chunk: read here, nothing to overlap it with.
+    if (Status s = log_.ReadChunk(next_, end_, max_entries_, out); !s.ok()) {
+      failed_ = s;
+      return s;
+    }
+  }
+  next_ = out->end();
+  if (next_ < end_) ReadAhead();
+  return true;
 }
 
 Status LogStore::ReadRow(int level, uint64_t index,

@@ -461,5 +461,88 @@ TEST_F(LogStoreTest, ScanEntriesRefusesAnAlteredEntry) {
   EXPECT_EQ(visited, 0u);
 }
 
+TEST_F(LogStoreTest, EntryChunkReaderReadsAheadInOrder) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  for (int i = 0; i < 10000; ++i) entries.push_back(fmt::format("chunk {}", i));
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  // The chunks tile [begin, end) exactly, whatever the caller does with
+  // the store meanwhile (here: appends while a chunk is read ahead).
+  EntryChunkReader reader(*log, 3, 9500);
+  EntryChunk chunk;
+  uint64_t expect = 3;
+  int chunks = 0;
+  for (;;) {
+    Result<bool> more = reader.Next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    ++chunks;
+    EXPECT_EQ(chunk.first, expect);
+    EXPECT_LE(chunk.size(), kScanChunkEntries);
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      EXPECT_EQ(chunk.entry(k), entries[chunk.first + k]);
+    }
+    expect = chunk.end();
+    ASSERT_TRUE(log->Append(fmt::format("appended after {}", expect)).ok());
+  }
+  EXPECT_EQ(expect, 9500u);
+  EXPECT_EQ(chunks, 3);
+  Result<bool> again = reader.Next(&chunk);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  // Smaller chunks on request.
+  EntryChunkReader small(*log, 10, 260, 100);
+  std::vector<uint64_t> firsts;
+  for (;;) {
+    Result<bool> more = small.Next(&chunk);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    firsts.push_back(chunk.first);
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      EXPECT_EQ(chunk.entry(k), entries[chunk.first + k]);
+    }
+  }
+  EXPECT_EQ(firsts, (std::vector<uint64_t>{10, 110, 210}));
+  EXPECT_EQ(chunk.end(), 260u);
+  // Beyond the log: refused at the first call.
+  EntryChunkReader beyond(*log, 0, log->size() + 1);
+  EXPECT_EQ(beyond.Next(&chunk).status().code(), StatusCode::kOutOfRange);
+}
+
+TEST_F(LogStoreTest, EntryChunkReaderStopsAtAnAlteredEntryInALaterChunk) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  for (int i = 0; i < 9000; ++i) entries.push_back(fmt::format("e{}", i));
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE entries SET data = X'00' WHERE idx = 5000",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  // The first chunk (read ahead of nothing) is served; the second, read
+  // ahead while the first was in the caller's hands, is refused whole,
+  // and so is every later call.
+  EntryChunkReader reader(*log, 0, 9000);
+  EntryChunk chunk;
+  Result<bool> first = reader.Next(&chunk);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(chunk.end(), kScanChunkEntries);
+  for (int call = 0; call < 2; ++call) {
+    Result<bool> next = reader.Next(&chunk);
+    EXPECT_EQ(next.status().code(), StatusCode::kCorruption);
+    EXPECT_THAT(std::string(next.status().message()), HasSubstr("entry 5000"));
+  }
+  // A scan visits the first chunk and stops there.
+  uint64_t visited = 0;
+  Status s = log->ScanEntries(0, 9000, [&](uint64_t, std::string_view) {
+    ++visited;
+    return Status::Ok();
+  });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(visited, kScanChunkEntries);
+}
+
 }  // namespace
 }  // namespace detente::ledger

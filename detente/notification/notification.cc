@@ -590,31 +590,37 @@ bool QuickField(const treaty::Spec& spec, const treaty::Field& field,
 }  // namespace
 
 bool QuickValidate(const treaty::Spec& spec, const RecordView& r) {
+  return QuickValidate(spec, spec.FindNotification(r.type), r);
+}
+
+bool QuickValidate(const treaty::Spec& spec,
+                   const treaty::NotificationType* type, const RecordView& r) {
   // Validate's checks in its order (the sequence and the times are in range
   // for every parsed record, and the body is a map).
   if (r.treaty != spec.id || spec.FindParty(r.sender) == nullptr ||
       r.sequence == 0 || r.sequence > kMaxSequence) {
     return false;
   }
-  const treaty::NotificationType* type = spec.FindNotification(r.type);
   if (type == nullptr || !IsRepresentable(r.event_time) ||
       !IsRepresentable(r.sent_time)) {
     return false;
   }
-  bool known = true;
-  r.body.ForEach([&](std::string_view name, const FieldView&) {
-    known = type->FindField(name) != nullptr;
-    return known;
+  // One walk of the body: every field known and well typed, and every
+  // required field among them (a type's field names are distinct).
+  bool ok = true;
+  size_t required_seen = 0;
+  r.body.ForEach([&](std::string_view name, const FieldView& v) {
+    const treaty::Field* field = type->FindField(name);
+    ok = field != nullptr && QuickField(spec, *field, v);
+    if (ok && field->required) ++required_seen;
+    return ok;
   });
-  if (!known) return false;
+  if (!ok) return false;
+  size_t required = 0;
   for (const treaty::Field& field : type->fields) {
-    std::optional<FieldView> v = r.body.Find(field.name);
-    if (!v) {
-      if (field.required) return false;
-      continue;
-    }
-    if (!QuickField(spec, field, *v)) return false;
+    if (field.required) ++required;
   }
+  if (required_seen != required) return false;
   return r.record.size() + crypto::kEd25519SignatureSize <= kMaxEntryBytes;
 }
 

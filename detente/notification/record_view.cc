@@ -30,17 +30,75 @@ int64_t I64(const char* p) {
   return static_cast<int64_t>(u);
 }
 
+// a < b bytewise (as std::string's operator<), inline: map keys are short
+// and nearly always differ in their first bytes, where a call to memcmp
+// costs more than the comparison.
+bool KeyLess(std::string_view a, std::string_view b) {
+  const size_t n = a.size() < b.size() ? a.size() : b.size();
+  for (size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<uint8_t>(a[i]);
+    const auto y = static_cast<uint8_t>(b[i]);
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
+
+// a == b, by overlapping word loads (keys are a few bytes long).
+bool SameBytes(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      uint64_t u, v;
+      std::memcpy(&u, x + i, 8);
+      std::memcpy(&v, y + i, 8);
+      if (u != v) return false;
+    }
+    uint64_t u, v;
+    std::memcpy(&u, x + n - 8, 8);
+    std::memcpy(&v, y + n - 8, 8);
+    return u == v;
+  }
+  if (n >= 4) {
+    uint32_t u0, v0, u1, v1;
+    std::memcpy(&u0, x, 4);
+    std::memcpy(&v0, y, 4);
+    std::memcpy(&u1, x + n - 4, 4);
+    std::memcpy(&v1, y + n - 4, 4);
+    return u0 == v0 && u1 == v1;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (x[i] != y[i]) return false;
+  }
+  return true;
+}
+
 bool Utf8(std::string_view s) {
-  // Records are nearly all ASCII: skip it eight bytes at a time.
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
+  // Records are nearly all ASCII: OR the bytes together eight at a time
+  // (the last eight overlapping the others) and look at the top bits; only
+  // a string with a byte >= 0x80 is checked byte by byte.
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t any = 0;
+  if (n >= 8) {
     uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (w & 0x8080808080808080ull) break;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      any |= w;
+    }
+    std::memcpy(&w, p + n - 8, 8);
+    any |= w;
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    any = a | b;
+  } else {
+    for (size_t i = 0; i < n; ++i) any |= static_cast<uint8_t>(p[i]);
   }
-  for (; i < s.size() && static_cast<uint8_t>(s[i]) < 0x80; ++i) {
-  }
-  return i == s.size() || IsValidUtf8(s.substr(i));
+  return (any & 0x8080808080808080ull) == 0 || IsValidUtf8(s);
 }
 
 // Decode's grammar (value.cc) as a yes/no check that allocates nothing:
@@ -53,6 +111,17 @@ class Checker {
     if (in_.size() > kMaxRecordBytes) return false;
     return CheckValue(0) && pos_ == in_.size();
   }
+
+  // After All(), when the value is a map: its first (up to) kTop entries,
+  // each key and where its value's encoding begins and ends, as the walk
+  // found them, so that the envelope is not walked again.
+  static constexpr size_t kTop = kEnvelopeKeys.size();
+  struct Entry {
+    std::string_view key;
+    size_t begin = 0;
+    size_t end = 0;
+  };
+  const std::array<Entry, kTop>& top() const { return top_; }
 
  private:
   size_t Left() const { return in_.size() - pos_; }
@@ -107,9 +176,14 @@ class Checker {
           if (!ReadString(&key)) return false;
           // Bytewise (char_traits<char> compares as unsigned char), as
           // std::string's operator< in Decode.
-          if (i > 0 && !(previous < key)) return false;
+          if (i > 0 && !KeyLess(previous, key)) return false;
           previous = key;
+          if (depth == 0 && i < kTop) {
+            top_[i].key = key;
+            top_[i].begin = pos_;
+          }
           if (!CheckValue(depth + 1)) return false;
+          if (depth == 0 && i < kTop) top_[i].end = pos_;
         }
         return true;
       }
@@ -120,6 +194,7 @@ class Checker {
 
   std::string_view in_;
   size_t pos_ = 0;
+  std::array<Entry, kTop> top_;
 };
 
 // The end of the checked value starting at `pos`.
@@ -171,6 +246,93 @@ FieldView FieldAt(std::string_view in, size_t& pos) {
   return f;
 }
 
+int Digits(std::string_view s, size_t pos, size_t width, bool* ok) {
+  int v = 0;
+  for (size_t i = pos; i < pos + width; ++i) {
+    const char c = s[i];
+    if (c < '0' || c > '9') *ok = false;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// The last day read, by its ten characters ("YYYY-MM-DD"): consecutive
+// records nearly always fall on the same day or two, so that a time is
+// read without checking its date again.
+struct DayMemo {
+  uint64_t head = 0;  // bytes 0..7
+  uint16_t tail = 0;  // bytes 8..9
+  Instant start;
+};
+
+std::optional<Instant> ParseInstant(std::string_view text, DayMemo& memo) {
+  // (The caller has checked the size.)
+  if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != 'Z') {
+    return std::nullopt;
+  }
+  bool ok = true;
+  const int hh = Digits(text, 11, 2, &ok);
+  const int mm = Digits(text, 14, 2, &ok);
+  const int ss = Digits(text, 17, 2, &ok);
+  if (!ok || hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  uint64_t head;
+  uint16_t tail;
+  std::memcpy(&head, text.data(), 8);
+  std::memcpy(&tail, text.data() + 8, 2);
+  // A memo that was never set holds no '-' at byte 4: it never matches.
+  if (head != memo.head || tail != memo.tail) {
+    const int y = Digits(text, 0, 4, &ok);
+    const int mo = Digits(text, 5, 2, &ok);
+    const int d = Digits(text, 8, 2, &ok);
+    if (!ok) return std::nullopt;
+    Result<Date> date = Date::FromYmd(y, mo, d);
+    if (!date.ok()) return std::nullopt;
+    memo.head = head;
+    memo.tail = tail;
+    memo.start = Instant::StartOf(*date);
+  }
+  return memo.start.AddSeconds(hh * 3600 + mm * 60 + ss);
+}
+
+// Memos per envelope time and one for every other caller, per thread:
+// four days each, by the last two bits of the day's last digit, since a
+// sent time runs up to days after its event time and records are not
+// sent in event-time order.
+struct DayMemos {
+  DayMemo day[4];
+  DayMemo& For(std::string_view text) {
+    return day[static_cast<uint8_t>(text[9]) & 3];
+  }
+};
+thread_local DayMemos event_memo, sent_memo, other_memo;
+
+std::optional<Instant> ParseTime(std::string_view text, DayMemos& memos) {
+  if (text.size() != 20) return std::nullopt;
+  return ParseInstant(text, memos.For(text));
+}
+
+// The checked value encoded in in[begin, end), as FieldAt reads it, without
+// walking it to find its end.
+FieldView FieldBetween(std::string_view in, size_t begin, size_t end) {
+  FieldView f;
+  f.kind = static_cast<Value::Kind>(static_cast<uint8_t>(in[begin]));
+  switch (f.kind) {
+    case Value::Kind::kInteger:
+      f.integer = I64(in.data() + begin + 1);
+      break;
+    case Value::Kind::kString:
+      f.str = in.substr(begin + 5, end - begin - 5);
+      break;
+    case Value::Kind::kList:
+    case Value::Kind::kMap:
+      f.count = U32(in.data() + begin + 1);
+      break;
+  }
+  f.encoded = in.substr(begin, end - begin);
+  return f;
+}
+
 // The record's fields, or nullopt when ParseCanonical would refuse it.
 std::optional<RecordView> FastParse(std::string_view record) {
   if (record.size() < kRecordMagic.size() ||
@@ -179,20 +341,21 @@ std::optional<RecordView> FastParse(std::string_view record) {
     return std::nullopt;
   }
   const std::string_view env = record.substr(kRecordMagic.size());
-  if (!Checker(env).All()) return std::nullopt;
+  Checker checker(env);
+  if (!checker.All()) return std::nullopt;
   if (static_cast<uint8_t>(env[0]) != static_cast<uint8_t>(Value::Kind::kMap) ||
       U32(env.data() + 1) != kEnvelopeKeys.size()) {
     return std::nullopt;
   }
   RecordView v;
   v.record = record;
-  size_t pos = 5;
+  // The envelope's entries as the check walked them: keys compared, values
+  // read where it found them (no second walk of the body).
   std::array<FieldView, kEnvelopeKeys.size()> f;
   for (size_t i = 0; i < kEnvelopeKeys.size(); ++i) {
-    const uint32_t len = U32(env.data() + pos);
-    if (env.substr(pos + 4, len) != kEnvelopeKeys[i]) return std::nullopt;
-    pos += 4 + len;
-    f[i] = FieldAt(env, pos);
+    const Checker::Entry& e = checker.top()[i];
+    if (!SameBytes(e.key, kEnvelopeKeys[i])) return std::nullopt;
+    f[i] = FieldBetween(env, e.begin, e.end);
   }
   const FieldView& body = f[0];
   const FieldView& event_time = f[1];
@@ -206,8 +369,8 @@ std::optional<RecordView> FastParse(std::string_view record) {
       sequence.integer < 1 || !body.is_map()) {
     return std::nullopt;
   }
-  std::optional<Instant> event = ParseCanonicalInstantText(event_time.str);
-  std::optional<Instant> sent = ParseCanonicalInstantText(sent_time.str);
+  std::optional<Instant> event = ParseTime(event_time.str, event_memo);
+  std::optional<Instant> sent = ParseTime(sent_time.str, sent_memo);
   if (!event || !sent) return std::nullopt;
   v.treaty = treaty.str;
   v.sender = sender.str;
@@ -216,16 +379,6 @@ std::optional<RecordView> FastParse(std::string_view record) {
   v.sent_time = *sent;
   v.sequence = static_cast<uint64_t>(sequence.integer);
   v.body = MapView(body.encoded);
-  return v;
-}
-
-int Digits(std::string_view s, size_t pos, size_t width, bool* ok) {
-  int v = 0;
-  for (size_t i = pos; i < pos + width; ++i) {
-    const char c = s[i];
-    if (c < '0' || c > '9') *ok = false;
-    v = v * 10 + (c - '0');
-  }
   return v;
 }
 
@@ -286,22 +439,7 @@ Notification RecordView::ToNotification() const {
 }
 
 std::optional<Instant> ParseCanonicalInstantText(std::string_view text) {
-  if (text.size() != 20 || text[4] != '-' || text[7] != '-' ||
-      text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
-      text[19] != 'Z') {
-    return std::nullopt;
-  }
-  bool ok = true;
-  const int y = Digits(text, 0, 4, &ok);
-  const int mo = Digits(text, 5, 2, &ok);
-  const int d = Digits(text, 8, 2, &ok);
-  const int hh = Digits(text, 11, 2, &ok);
-  const int mm = Digits(text, 14, 2, &ok);
-  const int ss = Digits(text, 17, 2, &ok);
-  if (!ok || hh > 23 || mm > 59 || ss > 59) return std::nullopt;
-  Result<Date> date = Date::FromYmd(y, mo, d);
-  if (!date.ok()) return std::nullopt;
-  return Instant::StartOf(*date).AddSeconds(hh * 3600 + mm * 60 + ss);
+  return ParseTime(text, other_memo);
 }
 
 Result<RecordView> ParseRecordView(std::string_view record) {

@@ -112,6 +112,11 @@ Result<RecordView> ParseEntryView(std::string_view entry);
 // then runs Validate, which gives the verdict and the message. Agreement
 // with Validate is tested in record_view_test.cc.
 bool QuickValidate(const treaty::Spec& spec, const RecordView& record);
+// The same for a caller that has already found the record's catalogue
+// entry: REQUIRES `type` == spec.FindNotification(record.type).
+bool QuickValidate(const treaty::Spec& spec,
+                   const treaty::NotificationType* type,
+                   const RecordView& record);
 
 // The instant `text` denotes when it is written exactly as
 // Instant::ToString() writes it ("YYYY-MM-DDTHH:MM:SSZ", years 0001 to

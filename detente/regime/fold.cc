@@ -1,6 +1,7 @@
 #include "detente/regime/fold.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "detente/commission/messages.h"
 #include "detente/inspection/messages.h"
@@ -25,14 +26,10 @@ std::optional<int64_t> Int(const Value& body, std::string_view key) {
   return v->integer();
 }
 
-// The same readers for a body read in place.
-std::string_view Str(const notification::MapView& body, std::string_view key) {
-  return notification::StrField(body, key);
-}
-
-std::optional<int64_t> Int(const notification::MapView& body,
-                           std::string_view key) {
-  return notification::IntField(body, key);
+// key == lit, with memcmp of a constant size (inlined, no call).
+template <size_t N>
+bool Is(std::string_view key, const char (&lit)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), lit, N - 1) == 0;
 }
 
 bool IsMissile(std::string_view category) {
@@ -112,16 +109,58 @@ std::vector<std::string> ItemDeclarations::DeployedMissilesAt(
   return out;
 }
 
+uint64_t Applier::CodeHash(std::string_view code) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = (code.size() + 1) * kMul;
+  if (code.size() >= 8) {
+    uint64_t first, last;
+    std::memcpy(&first, code.data(), 8);
+    std::memcpy(&last, code.data() + code.size() - 8, 8);
+    h = (h ^ first) * kMul;
+    h = (h ^ last) * kMul;
+  } else {
+    for (char c : code) h = (h ^ static_cast<uint8_t>(c)) * kMul;
+  }
+  return h ^ (h >> 29);
+}
+
 Applier::Applier(const treaty::Spec& spec) : spec_(spec) {
+  size_t n = 16;
+  while (n < 4 * spec.notifications.size()) n *= 2;
+  types_.resize(n);
   for (const treaty::NotificationType& t : spec.notifications) {
-    effects_.emplace(t.code, EffectOf(t.code));
+    // The first entry of a code, as spec.FindNotification finds it.
+    if (FindType(t.code) != nullptr) continue;
+    TypeEntry e;
+    e.effect = EffectOf(t.code);
+    e.type = &t;
+    if (e.effect == Effect::kCommission) {
+      const commission::MessageKind kind = commission::KindOf(t.code);
+      if (kind == commission::MessageKind::kNote ||
+          kind == commission::MessageKind::kDemarche) {
+        e.channel = kind;
+      }
+    }
+    size_t i = static_cast<size_t>(CodeHash(t.code)) & (n - 1);
+    while (types_[i].used) i = (i + 1) & (n - 1);
+    types_[i] = {true, t.code, e};
+  }
+}
+
+const Applier::TypeEntry* Applier::FindType(std::string_view code) const {
+  const size_t mask = types_.size() - 1;
+  for (size_t i = static_cast<size_t>(CodeHash(code)) & mask;;
+       i = (i + 1) & mask) {
+    const TypeSlot& slot = types_[i];
+    if (!slot.used) return nullptr;
+    if (slot.code == code) return &slot.entry;
   }
 }
 
 Effect Applier::EffectOfType(std::string_view type) const {
-  auto it = effects_.find(type);
+  const TypeEntry* e = FindType(type);
   // A type outside the catalogue (never one that passed validation).
-  return it != effects_.end() ? it->second : EffectOf(type);
+  return e != nullptr ? e->effect : EffectOf(type);
 }
 
 State Applier::NewState() const {
@@ -140,7 +179,9 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
   s.at = n.event_time;
   ++s.applied;
   const std::string& t = n.type;
-  switch (EffectOfType(t)) {
+  const TypeEntry* entry = FindType(t);
+  const Effect effect = entry != nullptr ? entry->effect : EffectOf(t);
+  switch (effect) {
     case Effect::kDeclaration: {
       s.tally.RemoveParty(n.sender);
       s.items.RemovePartyItems(n.sender);
@@ -195,12 +236,16 @@ void Applier::Apply(const notification::Notification& n, const EntryRef& ref,
     case Effect::kItemMove:
     case Effect::kItemElim:
     case Effect::kItemConv:
-      ApplyItemStep(EffectOfType(t), n, body, ref, s);
+      ApplyItemStep(effect, n, FieldsOf(effect, body), ref, s);
       break;
     case Effect::kCommission: {
       // The commission and the dialogue (docs/commission.md): a step the
       // state machine refuses changes nothing and is an irregularity.
-      s.message_index[{n.sender, n.sequence}] = ref.index;
+      if (const commission::MessageKind kind = commission::KindOf(t);
+          kind != commission::MessageKind::kNote &&
+          kind != commission::MessageKind::kDemarche) {
+        s.message_index[{n.sender, n.sequence}] = ref.index;
+      }
       commission::Commission c(spec_, std::move(s.commission));
       Status st = c.Apply(n);
       s.commission = c.TakeState();
@@ -274,13 +319,22 @@ bool Applier::IsItemStep(Effect e) {
 
 void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
                     State& s) const {
-  const Effect e = EffectOfType(r.type);
+  const TypeEntry* entry = FindType(r.type);
+  const Effect e = entry != nullptr ? entry->effect : EffectOf(r.type);
   if (IsItemStep(e)) {
     s.at = r.event_time;
     ++s.applied;
-    ApplyItemStep(e, r, r.body, ref, s);
+    ApplyItemStep(e, r, FieldsOf(e, r.body), ref, s);
   } else if (e == Effect::kNone) {
-    // Launches, telemetry, notes: nothing to read.
+    // Launches, telemetry and others: nothing to read.
+    s.at = r.event_time;
+    ++s.applied;
+  } else if (entry != nullptr &&
+             entry->channel != commission::MessageKind::kNone &&
+             commission::ApplyChannelRecord(spec_, entry->type, entry->channel,
+                                            r, s.commission)) {
+    // A note or demarche the channel takes, read in place (as the path
+    // below would apply it: no message_index entry, no irregularity).
     s.at = r.event_time;
     ++s.applied;
   } else {
@@ -289,12 +343,88 @@ void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
   }
 }
 
-// One item step, from a Notification and its Value body or from a
-// RecordView and its MapView: one definition, so that both give the same
-// state.
-template <typename Record, typename Body>
-void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
-                            const EntryRef& ref, State& s) const {
+Applier::StepFields Applier::FieldsOf(Effect effect, const Value& body) {
+  StepFields f;
+  f.item = Str(body, "item");
+  switch (effect) {
+    case Effect::kItemNew:
+      f.category = Str(body, "category");
+      f.type = Str(body, "type");
+      f.status = Str(body, "status");
+      f.facility = Str(body, "facility");
+      f.warheads = Int(body, "warheads");
+      break;
+    case Effect::kTypeNew:
+      f.type = Str(body, "type");
+      f.category = Str(body, "category");
+      f.max_warheads = Int(body, "max_warheads");
+      break;
+    case Effect::kStatusChange:
+      f.from_status = Str(body, "from_status");
+      f.to_status = Str(body, "to_status");
+      f.facility = Str(body, "facility");
+      break;
+    case Effect::kRvChange:
+      f.from_warheads = Int(body, "from_warheads");
+      f.to_warheads = Int(body, "to_warheads");
+      break;
+    case Effect::kItemMove:
+      f.from_facility = Str(body, "from_facility");
+      f.to_facility = Str(body, "to_facility");
+      break;
+    default:
+      break;
+  }
+  return f;
+}
+
+Applier::StepFields Applier::FieldsOf(Effect,
+                                      const notification::MapView& body) {
+  // Every field any step reads, in one walk (a step ignores the others).
+  StepFields f;
+  body.ForEach([&](std::string_view key, const notification::FieldView& v) {
+    std::string_view* text = nullptr;
+    std::optional<int64_t>* integer = nullptr;
+    if (Is(key, "item")) {
+      text = &f.item;
+    } else if (Is(key, "category")) {
+      text = &f.category;
+    } else if (Is(key, "type")) {
+      text = &f.type;
+    } else if (Is(key, "status")) {
+      text = &f.status;
+    } else if (Is(key, "facility")) {
+      text = &f.facility;
+    } else if (Is(key, "from_status")) {
+      text = &f.from_status;
+    } else if (Is(key, "to_status")) {
+      text = &f.to_status;
+    } else if (Is(key, "from_facility")) {
+      text = &f.from_facility;
+    } else if (Is(key, "to_facility")) {
+      text = &f.to_facility;
+    } else if (Is(key, "warheads")) {
+      integer = &f.warheads;
+    } else if (Is(key, "max_warheads")) {
+      integer = &f.max_warheads;
+    } else if (Is(key, "from_warheads")) {
+      integer = &f.from_warheads;
+    } else if (Is(key, "to_warheads")) {
+      integer = &f.to_warheads;
+    }
+    if (text != nullptr && v.is_str()) *text = v.str;
+    if (integer != nullptr && v.is_int()) *integer = v.integer;
+    return true;
+  });
+  return f;
+}
+
+// One item step, from a Notification or from a RecordView, with the body
+// fields it reads: one definition, so that both give the same state.
+template <typename Record>
+void Applier::ApplyItemStep(Effect effect, const Record& n,
+                            const StepFields& body, const EntryRef& ref,
+                            State& s) const {
   auto irregular = [&](std::string rule, std::string text) {
     s.irregularities.push_back({std::move(rule),
                                 std::string(n.sender),
@@ -305,7 +435,7 @@ void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
   const std::string_view t = n.type;
   // The sender's own item named by "item", or nullptr with an irregularity.
   auto own_item = [&]() -> registry::Item* {
-    const std::string_view id = Str(body, "item");
+    const std::string_view id = body.item;
     registry::Item* item = s.items.FindMutableItem(id);
     if (item == nullptr || item->party != n.sender) {
       irregular("unknown-identifier",
@@ -320,14 +450,14 @@ void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
   switch (effect) {
     case Effect::kItemNew: {
       registry::Item item;
-      item.id = Str(body, "item");
+      item.id = body.item;
       item.party = n.sender;
-      item.category = Str(body, "category");
-      item.type = Str(body, "type");
-      item.status = Str(body, "status");
-      item.facility = Str(body, "facility");
-      item.warheads = Int(body, "warheads").value_or(0);
-      const std::string_view id = Str(body, "item");
+      item.category = body.category;
+      item.type = body.type;
+      item.status = body.status;
+      item.facility = body.facility;
+      item.warheads = body.warheads.value_or(0);
+      const std::string_view id = body.item;
       if (!s.items.AddItem(std::move(item)).ok()) {
         irregular("duplicate-identifier",
                   fmt::format("{} declares new item '{}', but that identifier "
@@ -339,16 +469,16 @@ void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
       break;
     }
     case Effect::kTypeNew: {
-      TypeInfo& info = s.types[std::string(Str(body, "type"))];
-      info.category = Str(body, "category");
-      info.max_warheads = Int(body, "max_warheads");
+      TypeInfo& info = s.types[std::string(body.type)];
+      info.category = body.category;
+      info.max_warheads = body.max_warheads;
       break;
     }
     case Effect::kStatusChange: {
       registry::Item* item = own_item();
       if (item == nullptr) return;
-      const std::string_view from = Str(body, "from_status");
-      const std::string_view to = Str(body, "to_status");
+      const std::string_view from = body.from_status;
+      const std::string_view to = body.to_status;
       if (item->status == "eliminated") {
         irregular("eliminated-item-used",
                   fmt::format("{} gives eliminated item '{}' the status '{}'",
@@ -363,7 +493,7 @@ void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
       }
       s.tally.Remove(*item);
       item->status = to;
-      if (const std::string_view f = Str(body, "facility"); !f.empty()) {
+      if (const std::string_view f = body.facility; !f.empty()) {
         item->facility = f;
       }
       s.tally.Add(*item);
@@ -372,8 +502,8 @@ void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
     case Effect::kRvChange: {
       registry::Item* item = own_item();
       if (item == nullptr) return;
-      int64_t from = Int(body, "from_warheads").value_or(-1);
-      int64_t to = Int(body, "to_warheads").value_or(0);
+      int64_t from = body.from_warheads.value_or(-1);
+      int64_t to = body.to_warheads.value_or(0);
       if (!IsMissile(item->category) || item->status != "deployed") {
         irregular(
             "warheads-on-non-deployed",
@@ -404,8 +534,8 @@ void Applier::ApplyItemStep(Effect effect, const Record& n, const Body& body,
     case Effect::kItemMove: {
       registry::Item* item = own_item();
       if (item == nullptr) return;
-      const std::string_view from = Str(body, "from_facility");
-      const std::string_view to = Str(body, "to_facility");
+      const std::string_view from = body.from_facility;
+      const std::string_view to = body.to_facility;
       if (item->status == "eliminated") {
         irregular(
             "eliminated-item-used",

@@ -98,7 +98,11 @@ struct State {
   commission::State commission;
   inspection::State inspections;
   // (sender, sequence) -> log index of every commission and inspection
-  // message applied: where the notifications their records name live.
+  // message applied but the channel's notes and demarches: where the
+  // notifications the projections' records name live (sessions, issues,
+  // outcomes, the dialogue, inspections). The channel keeps its messages'
+  // (sender, sequence) in their Source; indexing each of them too cost a
+  // map node per note, and nothing looks them up.
   std::map<std::pair<std::string, uint64_t>, uint64_t> message_index;
 
   // The aggregate of spec.limits[limit] for spec.parties[party], equal to
@@ -169,12 +173,44 @@ class Applier {
   // eliminations and conversions, read from a Notification's body or a
   // record's body in place (one definition for both).
   static bool IsItemStep(Effect e);
-  template <typename Record, typename Body>
-  void ApplyItemStep(Effect effect, const Record& n, const Body& body,
+  // The body fields an item step reads: "" for a text field that is absent
+  // or not a string, nullopt for an integer that is absent or not one.
+  struct StepFields {
+    std::string_view item, category, type, status, facility;
+    std::string_view from_status, to_status, from_facility, to_facility;
+    std::optional<int64_t> warheads, max_warheads, from_warheads, to_warheads;
+  };
+  // Read in one walk of a body read in place, or by lookup in a decoded
+  // one (the fields `effect` reads).
+  static StepFields FieldsOf(Effect effect, const notification::Value& body);
+  static StepFields FieldsOf(Effect effect, const notification::MapView& body);
+  template <typename Record>
+  void ApplyItemStep(Effect effect, const Record& n, const StepFields& body,
                      const EntryRef& ref, State& s) const;
 
+  // A catalogue type, resolved once: what it does, its catalogue entry
+  // and, for the channel's notes and demarches, their kind.
+  struct TypeEntry {
+    Effect effect = Effect::kNone;
+    const treaty::NotificationType* type = nullptr;
+    commission::MessageKind channel = commission::MessageKind::kNone;
+  };
+  // nullptr for a type outside the catalogue.
+  const TypeEntry* FindType(std::string_view code) const;
+
   const treaty::Spec& spec_;
-  std::map<std::string, Effect, std::less<>> effects_;
+  // The catalogue by code (borrowed from the spec): open addressing with
+  // linear probing, a power-of-two number of slots at most a quarter full,
+  // hashed from the code's size and its first and last eight bytes, which
+  // is all it takes to tell a catalogue's codes apart (and a collision
+  // only costs a probe).
+  struct TypeSlot {
+    bool used = false;
+    std::string_view code;
+    TypeEntry entry;
+  };
+  static uint64_t CodeHash(std::string_view code);
+  std::vector<TypeSlot> types_;
 };
 
 class Fold {

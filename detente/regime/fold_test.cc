@@ -10,6 +10,7 @@
 
 #include "detente/crypto/keys.h"
 #include "detente/ledger/log_store.h"
+#include "detente/notification/record_view.h"
 #include "detente/regime/log_reader.h"
 #include "detente/registry/counting.h"
 #include "detente/treaty/loader.h"
@@ -301,6 +302,115 @@ TEST(FoldTest, CommissionAndInspectionsAreProjectionsOfTheFold) {
   Result<State> before = fold.StateAt(T("2022-11-28T00:00:00Z"));
   ASSERT_TRUE(before.ok());
   EXPECT_TRUE(before->irregularities.empty());
+}
+
+// Notes and demarches take the in-place path when the fold reads records
+// (commission::ApplyChannelRecord): the channel, the refusals and the
+// irregularities must be those of the decoded path, message for message,
+// including the steps the channel refuses (a note to oneself, anything to
+// a party relations with are severed, a note that does not validate).
+// The channel's messages are not in message_index; the others are.
+TEST(FoldTest, ChannelMessagesReadInPlaceAsDecoded) {
+  Builder us("US"), ru("RU");
+  std::vector<LoggedNotification> ns;
+  ns.push_back(us.Make("NST-DIP-NOTE", "2022-01-01T00:00:00Z",
+                       {{"subject", Value::Str("Data exchange")},
+                        {"text", Value::Str("t")},
+                        {"to", Value::Str("RU")},
+                        {"level", Value::Str("ambassador")}}));
+  ns.push_back(
+      ru.Make("NST-DIP-NOTE", "2022-01-02T00:00:00Z",
+              {{"subject", Value::Str("To all")}, {"text", Value::Str("t")}}));
+  ns.push_back(us.Make("NST-DEMARCHE", "2022-01-03T00:00:00Z",
+                       {{"to", Value::Str("RU")},
+                        {"level", Value::Str("minister")},
+                        {"subject", Value::Str("Inspections")},
+                        {"text", Value::Str("t")}}));
+  // To itself: refused.
+  ns.push_back(us.Make("NST-DIP-NOTE", "2022-01-04T00:00:00Z",
+                       {{"subject", Value::Str("Self")},
+                        {"text", Value::Str("t")},
+                        {"to", Value::Str("US")}}));
+  ns.push_back(ru.Make("NST-SEVERANCE", "2022-01-05T00:00:00Z",
+                       {{"to", Value::Str("US")}}));
+  // Across the severance: refused either way; to every party: taken.
+  ns.push_back(us.Make("NST-DIP-NOTE", "2022-01-06T00:00:00Z",
+                       {{"subject", Value::Str("After")},
+                        {"text", Value::Str("t")},
+                        {"to", Value::Str("RU")}}));
+  ns.push_back(ru.Make("NST-DEMARCHE", "2022-01-07T00:00:00Z",
+                       {{"to", Value::Str("US")},
+                        {"level", Value::Str("embassy")},
+                        {"subject", Value::Str("After")},
+                        {"text", Value::Str("t")}}));
+  ns.push_back(us.Make(
+      "NST-DIP-NOTE", "2022-01-08T00:00:00Z",
+      {{"subject", Value::Str("Circular")}, {"text", Value::Str("t")}}));
+  // A note without its required text: does not validate, refused.
+  {
+    LoggedNotification bad =
+        us.Make("NST-DIP-NOTE", "2022-01-09T00:00:00Z",
+                {{"subject", Value::Str("Bad")}, {"text", Value::Str("t")}});
+    bad.notification.body = Value::OfMap({{"subject", Value::Str("Bad")}});
+    ns.push_back(bad);
+  }
+
+  const Applier applier(NewStart());
+  State decoded = applier.NewState();
+  State in_place = applier.NewState();
+  for (const LoggedNotification& ln : ns) {
+    applier.Apply(ln.notification, ln.ref, decoded);
+    const std::string record = notification::CanonicalBytes(ln.notification);
+    Result<notification::RecordView> r = notification::ParseRecordView(record);
+    ASSERT_TRUE(r.ok()) << r.status();
+    applier.Apply(*r, ln.ref, in_place);
+  }
+
+  const commission::State& want = decoded.commission;
+  const commission::State& got = in_place.commission;
+  ASSERT_EQ(want.channel.size(), 4u);
+  ASSERT_EQ(got.channel.size(), want.channel.size());
+  for (size_t i = 0; i < want.channel.size(); ++i) {
+    const commission::ChannelMessage& w = want.channel[i];
+    const commission::ChannelMessage& g = got.channel[i];
+    EXPECT_EQ(g.kind, w.kind) << i;
+    EXPECT_EQ(g.from, w.from) << i;
+    EXPECT_EQ(g.to, w.to) << i;
+    EXPECT_EQ(g.level, w.level) << i;
+    EXPECT_EQ(g.subject, w.subject) << i;
+    EXPECT_EQ(g.source.party, w.source.party) << i;
+    EXPECT_EQ(g.source.sequence, w.source.sequence) << i;
+    EXPECT_EQ(g.source.type, w.source.type) << i;
+    EXPECT_EQ(g.source.time, w.source.time) << i;
+  }
+  EXPECT_EQ(want.channel[0].level, "ambassador");
+  EXPECT_EQ(want.channel[2].kind, commission::MessageKind::kDemarche);
+  EXPECT_EQ(want.channel[3].subject, "Circular");
+  ASSERT_EQ(want.refusals.size(), 4u);
+  ASSERT_EQ(got.refusals.size(), want.refusals.size());
+  for (size_t i = 0; i < want.refusals.size(); ++i) {
+    EXPECT_EQ(got.refusals[i].code, want.refusals[i].code) << i;
+    EXPECT_EQ(got.refusals[i].text, want.refusals[i].text) << i;
+    EXPECT_EQ(got.refusals[i].source.sequence, want.refusals[i].source.sequence)
+        << i;
+  }
+  EXPECT_EQ(got.applied, want.applied);
+  EXPECT_EQ(got.severances.size(), 1u);
+  ASSERT_EQ(in_place.irregularities.size(), decoded.irregularities.size());
+  ASSERT_EQ(decoded.irregularities.size(), 4u);
+  for (size_t i = 0; i < decoded.irregularities.size(); ++i) {
+    EXPECT_EQ(in_place.irregularities[i].rule, "commission-step-refused");
+    EXPECT_EQ(in_place.irregularities[i].text, decoded.irregularities[i].text);
+    EXPECT_EQ(in_place.irregularities[i].entries,
+              decoded.irregularities[i].entries);
+  }
+  EXPECT_EQ(in_place.applied, decoded.applied);
+  EXPECT_EQ(in_place.at, decoded.at);
+  // Only the severance is indexed.
+  const std::map<std::pair<std::string, uint64_t>, uint64_t> index = {
+      {{"RU", 2}, 1}};
+  EXPECT_EQ(decoded.message_index, index);
+  EXPECT_EQ(in_place.message_index, index);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "detente/regime/log_fold.h"
 
 #include <algorithm>
+#include <deque>
+#include <thread>
 #include <unordered_map>
 
 #include "detente/crypto/ed25519.h"
@@ -13,40 +15,72 @@ namespace {
 
 constexpr int kRankShift = 56;
 constexpr uint64_t kIndexMask = (uint64_t{1} << kRankShift) - 1;
-// Entries each read-ahead step brings in (about a megabyte of
-// notifications: small enough that a log's chunk is cheap to hold, large
-// enough that SQLite reads it sequentially).
-constexpr uint64_t kCursorChunk = 4096;
 
 }  // namespace
 
 // Hands out one log's entries in fold order: reads the log ahead in
-// chunks, keeps entries read before their turn (up to a budget), and reads
-// by index those it had to drop.
+// chunks, keeps the last LogFoldOptions::held_chunks chunks read whole (an
+// entry sent a little after ones with later event times is taken from its
+// chunk, not copied out of it), keeps entries of older chunks still to
+// come (up to a budget), and reads by index those it had to drop.
 class LogFold::Cursor {
  public:
-  Cursor(const Source& source, size_t budget)
-      : source_(source), budget_(budget) {}
+  Cursor(const Source& source, const LogFoldOptions& options)
+      : source_(source),
+        budget_(options.reorder_bytes),
+        chunk_entries_(options.chunk_entries),
+        held_chunks_(std::max<size_t>(options.held_chunks, 1)) {}
 
-  // The entry at `index`; the view is valid until the next call.
-  Result<std::string_view> Take(uint64_t index) {
+  ~Cursor() {
+    if (decoding_.joinable()) decoding_.join();
+  }
+
+  // Asks the processor to bring the entry at `index` (its record's view
+  // and first bytes) into cache, when it is in a chunk held: a hint, no
+  // effect on what Take returns. The views were written by the decoding
+  // thread, on another core.
+  void Prefetch(uint64_t index) const {
+    if (index < chunk_begin_ || index >= chunk_end_) return;
+    for (const Held& h : chunks_) {
+      if (index >= h.chunk.end()) continue;
+      const size_t k = static_cast<size_t>(index - h.chunk.first);
+      const char* view = reinterpret_cast<const char*>(&h.records[k]);
+      for (size_t b = 0; b < sizeof(notification::RecordView); b += 64) {
+        __builtin_prefetch(view + b);
+      }
+      const char* entry = h.chunk.data.data() + h.chunk.bounds[k];
+      __builtin_prefetch(entry);
+      __builtin_prefetch(entry + 64);
+      return;
+    }
+  }
+
+  // The entry at `index`, read in place and checked as a record
+  // (ParseEntryView); the view is valid until the next call.
+  Result<notification::RecordView> Take(uint64_t index) {
     for (;;) {
       if (index >= chunk_begin_ && index < chunk_end_) {
-        const size_t k = static_cast<size_t>(index - chunk_begin_);
-        taken_[k] = true;
-        return std::string_view(data_.data() + bounds_[k],
-                                bounds_[k + 1] - bounds_[k]);
+        for (Held& h : chunks_) {
+          if (index < h.chunk.end()) {
+            const size_t k = static_cast<size_t>(index - h.chunk.first);
+            h.taken[k] = true;
+            // Decoded on the decoding thread; one that failed there is
+            // parsed again here for its error.
+            if (h.parsed[k]) return h.records[k];
+            return Parse(h.chunk.entry(k), index);
+          }
+        }
       }
       if (auto it = pending_.find(index); it != pending_.end()) {
         held_ = std::move(it->second);
         pending_bytes_ -= held_.size();
         pending_.erase(it);
-        return std::string_view(held_);
+        return Parse(held_, index);
       }
       if (index < chunk_begin_) {
         // Read before its turn and dropped over budget: read it again.
         DETENTE_ASSIGN_OR_RETURN(held_, source_.in.log->Entry(index));
-        return std::string_view(held_);
+        return Parse(held_, index);
       }
       if (chunk_end_ >= source_.read) {
         return Status::Internal(
@@ -58,38 +92,117 @@ class LogFold::Cursor {
   }
 
  private:
-  Status NextChunk() {
-    // Entries of this chunk still to come wait in the buffer.
-    for (uint64_t i = chunk_begin_; i < chunk_end_; ++i) {
-      const size_t k = static_cast<size_t>(i - chunk_begin_);
-      if (taken_[k] || !source_.valid[static_cast<size_t>(i)]) continue;
-      const size_t bytes = bounds_[k + 1] - bounds_[k];
-      if (pending_bytes_ + bytes > budget_) continue;  // re-read later
-      pending_.emplace(i, data_.substr(bounds_[k], bytes));
-      pending_bytes_ += bytes;
+  // A chunk as read (each entry checked against its leaf hash) with its
+  // valid entries read in place: records[k] is entry k's record when
+  // parsed[k].
+  struct Held {
+    ledger::EntryChunk chunk;
+    std::vector<bool> taken;
+    std::vector<notification::RecordView> records;
+    std::vector<char> parsed;
+  };
+  // The next chunk, read and decoded on the decoding thread.
+  struct Ahead {
+    Held held;
+    Status status;
+    bool more = false;
+  };
+
+  Result<notification::RecordView> Parse(std::string_view entry,
+                                         uint64_t index) const {
+    // Read and validated in pass 1, and checked against the same leaf hash
+    // now: checked again as a record, not decoded.
+    Result<notification::RecordView> r = notification::ParseEntryView(entry);
+    if (!r.ok()) {
+      return r.status().WithContext(fmt::format(
+          "{}'s entry {}, valid when first read", source_.in.party, index));
     }
-    chunk_begin_ = chunk_end_;
-    const uint64_t end = std::min(source_.read, chunk_begin_ + kCursorChunk);
-    data_.clear();
-    bounds_.assign(1, 0);
-    DETENTE_RETURN_IF_ERROR(source_.in.log->ScanEntries(
-        chunk_begin_, end, [&](uint64_t, std::string_view entry) {
-          data_.append(entry);
-          bounds_.push_back(data_.size());
-          return Status::Ok();
-        }));
-    chunk_end_ = end;
-    taken_.assign(static_cast<size_t>(end - chunk_begin_), false);
+    return r;
+  }
+
+  // On the decoding thread: reads the next chunk into `a` (its buffers
+  // reused) and parses its valid entries, so that the folding thread only
+  // applies them. The views point into a.held.chunk.data, whose buffer
+  // moves with it (a chunk with a valid entry holds its 64-byte signature,
+  // so the string is never short enough to be stored inside the object).
+  void ReadAndDecode(Ahead* a) {
+    Result<bool> more = reader_->Next(&a->held.chunk);
+    if (!more.ok()) {
+      a->status = more.status();
+      return;
+    }
+    a->more = *more;
+    if (!a->more) return;
+    const ledger::EntryChunk& c = a->held.chunk;
+    const size_t n = c.size();
+    a->held.taken.assign(n, false);
+    a->held.records.resize(n);
+    a->held.parsed.assign(n, 0);
+    for (size_t k = 0; k < n; ++k) {
+      if (!source_.valid[static_cast<size_t>(c.first + k)]) continue;
+      Result<notification::RecordView> r =
+          notification::ParseEntryView(c.entry(k));
+      if (!r.ok()) continue;  // Take parses it again for the error
+      a->held.records[k] = *r;
+      a->held.parsed[k] = 1;
+    }
+  }
+
+  // `recycled`: a chunk done with, whose buffers are reused.
+  void StartDecoding(Held recycled) {
+    ahead_.held = std::move(recycled);
+    ahead_.status = Status::Ok();
+    ahead_.more = false;
+    decoding_ = std::thread([this] { ReadAndDecode(&ahead_); });
+  }
+
+  Status NextChunk() {
+    Held recycled;  // read into; its buffers go to the decoding thread
+    if (chunks_.size() == held_chunks_) {
+      // Entries of the oldest chunk still to come wait in the buffer.
+      Held& old = chunks_.front();
+      for (size_t k = 0; k < old.chunk.size(); ++k) {
+        const uint64_t i = old.chunk.first + k;
+        if (old.taken[k] || !source_.valid[static_cast<size_t>(i)]) continue;
+        const std::string_view entry = old.chunk.entry(k);
+        if (pending_bytes_ + entry.size() > budget_) continue;  // re-read
+        pending_.emplace(i, std::string(entry));
+        pending_bytes_ += entry.size();
+      }
+      recycled = std::move(old);
+      chunks_.pop_front();
+    }
+    // The log is read front to back once: the next chunk is read ahead
+    // (ledger::EntryChunkReader, on a thread of its own) while the one
+    // after this is decoded (on another) and this one folded.
+    if (!reader_) {
+      reader_ = std::make_unique<ledger::EntryChunkReader>(
+          *source_.in.log, 0, source_.read, chunk_entries_);
+      StartDecoding(Held());
+    }
+    decoding_.join();
+    DETENTE_RETURN_IF_ERROR(ahead_.status);
+    if (!ahead_.more || ahead_.held.chunk.first != chunk_end_) {
+      return Status::Internal(fmt::format("{}'s log: no entry {} to read",
+                                          source_.in.party, chunk_end_));
+    }
+    chunks_.push_back(std::move(ahead_.held));
+    chunk_begin_ = chunks_.front().chunk.first;
+    chunk_end_ = chunks_.back().chunk.end();
+    if (chunk_end_ < source_.read) StartDecoding(std::move(recycled));
     return Status::Ok();
   }
 
   const Source& source_;
   const size_t budget_;
-  uint64_t chunk_begin_ = 0;
-  uint64_t chunk_end_ = 0;
-  std::string data_;            // the chunk's entries, back to back
-  std::vector<size_t> bounds_;  // entry k is data_[bounds_[k], bounds_[k+1])
-  std::vector<bool> taken_;
+  const size_t chunk_entries_;
+  const size_t held_chunks_;
+  uint64_t chunk_begin_ = 0;  // entries [chunk_begin_, chunk_end_) are in
+  uint64_t chunk_end_ = 0;    // chunks_
+  std::unique_ptr<ledger::EntryChunkReader> reader_;  // from entry 0
+  std::thread decoding_;  // fills ahead_; joined before it is touched
+  Ahead ahead_;
+  std::deque<Held> chunks_;  // consecutive, oldest first
   std::unordered_map<uint64_t, std::string> pending_;
   size_t pending_bytes_ = 0;
   std::string held_;
@@ -120,35 +233,83 @@ Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
       if (s.party == code) fold->sources_.push_back(Source{s, 0, {}});
     }
   }
+  // Each log is read on a thread of its own (they are independent until
+  // their keys are sorted together), its keys written to its own slice of
+  // keys_ (as many as it has entries), its irregularities to its own list;
+  // both are then put together in the order of `sources`, so the result
+  // does not depend on the threads' interleaving.
+  struct Slice {
+    Source* src = nullptr;
+    uint64_t rank = 0;
+    size_t offset = 0;  // into keys_
+    size_t keys = 0;    // written
+    std::vector<Irregularity> irregularities;
+    Status status;
+  };
+  std::vector<Slice> slices(sources.size());
   uint64_t total = 0;
-  for (const LogSource& s : sources) {
-    total += s.size == 0 ? s.log->size() : s.size;
-  }
-  fold->keys_.reserve(static_cast<size_t>(total));
-  // Read in the order given, so that irregularities and the visitor see
-  // the logs in that order.
-  for (const LogSource& in : sources) {
-    const uint64_t rank = static_cast<uint64_t>(
+  for (size_t k = 0; k < sources.size(); ++k) {
+    const LogSource& in = sources[k];
+    Slice& sl = slices[k];
+    sl.rank = static_cast<uint64_t>(
         std::lower_bound(codes.begin(), codes.end(), in.party) - codes.begin());
-    Source& src = fold->sources_[static_cast<size_t>(rank)];
+    sl.src = &fold->sources_[static_cast<size_t>(sl.rank)];
+    Source& src = *sl.src;
     src.read = src.in.size == 0 ? src.in.log->size() : src.in.size;
     if (src.read > kIndexMask) {
       return Status::OutOfRange(
           fmt::format("{}'s log has more than 2^56 entries", src.in.party));
     }
     src.valid.assign(static_cast<size_t>(src.read), false);
-    DETENTE_RETURN_IF_ERROR(ScanPartyLogRecords(
+    sl.offset = static_cast<size_t>(total);
+    total += src.read;
+  }
+  fold->keys_.resize(static_cast<size_t>(total));
+  auto scan = [&](Slice& sl) {
+    Source& src = *sl.src;
+    Key* out = fold->keys_.data() + sl.offset;
+    sl.status = ScanPartyLogRecords(
         *src.in.log, spec, src.in.party, src.in.key, src.read, options.read,
         [&](const notification::RecordView& r, uint64_t index) -> Status {
           src.valid[static_cast<size_t>(index)] = true;
-          fold->keys_.push_back(
-              {r.event_time.unix_seconds(), rank << kRankShift | index});
+          out[sl.keys++] = {r.event_time.unix_seconds(),
+                            sl.rank << kRankShift | index};
           if (!on_valid) return Status::Ok();
           return on_valid(r, EntryRef{src.in.party, index});
         },
-        &fold->reader_irregularities_));
+        &sl.irregularities);
+    // Each log's keys sorted on its thread; merged below.
+    if (sl.status.ok()) std::sort(out, out + sl.keys);
+  };
+  {
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < slices.size(); ++k) {
+      threads.emplace_back(scan, std::ref(slices[k]));
+    }
+    if (!slices.empty()) scan(slices[0]);
+    for (std::thread& t : threads) t.join();
   }
-  std::sort(fold->keys_.begin(), fold->keys_.end());
+  size_t kept = 0;
+  for (Slice& sl : slices) {
+    DETENTE_RETURN_IF_ERROR(sl.status);
+    if (sl.offset != kept) {  // down over the invalid entries' slots
+      std::move(fold->keys_.begin() + static_cast<std::ptrdiff_t>(sl.offset),
+                fold->keys_.begin() +
+                    static_cast<std::ptrdiff_t>(sl.offset + sl.keys),
+                fold->keys_.begin() + static_cast<std::ptrdiff_t>(kept));
+    }
+    // Merged with the logs' before it (each key is distinct: the order
+    // is total).
+    std::inplace_merge(
+        fold->keys_.begin(),
+        fold->keys_.begin() + static_cast<std::ptrdiff_t>(kept),
+        fold->keys_.begin() + static_cast<std::ptrdiff_t>(kept + sl.keys));
+    kept += sl.keys;
+    for (Irregularity& i : sl.irregularities) {
+      fold->reader_irregularities_.push_back(std::move(i));
+    }
+  }
+  fold->keys_.resize(kept);
   fold->keys_.shrink_to_fit();
   return fold;
 }
@@ -173,29 +334,33 @@ Result<State> LogFold::Replay(Instant until, const StepVisitor& visit) {
 
 Result<State> LogFold::ReplayRecords(Instant until,
                                      const RecordStepVisitor& visit) {
-  std::vector<Cursor> cursors;
+  // Each cursor's decoding thread refers to the cursor: not moved.
+  std::vector<std::unique_ptr<Cursor>> cursors;
   cursors.reserve(sources_.size());
-  for (const Source& s : sources_)
-    cursors.emplace_back(s, options_.reorder_bytes);
+  for (const Source& s : sources_) {
+    cursors.push_back(std::make_unique<Cursor>(s, options_));
+  }
   State s = applier_.NewState();
   EntryRef ref;
-  for (const Key& key : keys_) {
+  // How many steps ahead an entry is prefetched (Cursor::Prefetch).
+  constexpr size_t kPrefetchAhead = 8;
+  for (size_t step = 0; step < keys_.size(); ++step) {
+    const Key& key = keys_[step];
     if (key.event_time > until.unix_seconds()) break;
+    if (step + kPrefetchAhead < keys_.size()) {
+      const Key& later = keys_[step + kPrefetchAhead];
+      cursors[static_cast<size_t>(later.where >> kRankShift)]->Prefetch(
+          later.where & kIndexMask);
+    }
     const size_t rank = static_cast<size_t>(key.where >> kRankShift);
     const uint64_t index = key.where & kIndexMask;
     const Source& src = sources_[rank];
-    DETENTE_ASSIGN_OR_RETURN(std::string_view entry, cursors[rank].Take(index));
-    // Read and validated in pass 1, and checked against the same leaf hash
-    // now: checked again as a record, not decoded.
-    Result<notification::RecordView> r = notification::ParseEntryView(entry);
-    if (!r.ok()) {
-      return r.status().WithContext(fmt::format(
-          "{}'s entry {}, valid when first read", src.in.party, index));
-    }
+    DETENTE_ASSIGN_OR_RETURN(notification::RecordView r,
+                             cursors[rank]->Take(index));
     if (ref.party != src.in.party) ref.party = src.in.party;
     ref.index = index;
-    applier_.Apply(*r, ref, s);
-    if (visit && !visit(s, *r, ref)) return s;
+    applier_.Apply(r, ref, s);
+    if (visit && !visit(s, r, ref)) return s;
   }
   s.at = until;
   return s;

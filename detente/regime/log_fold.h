@@ -11,7 +11,9 @@
 //      notification is kept — (event time, sender, log index) — and the
 //      keys are sorted into fold order.
 //   2. Replay(): walks the keys in fold order, reading each entry again
-//      (ParseEntryView: checked, not decoded) as it is applied. Within one log,
+//      (ParseEntryView: checked, not decoded, on a decoding thread per log
+//      a chunk ahead, so that the folding thread only applies; it
+//      prefetches the entry a few steps ahead). Within one log,
 //      fold order is log order except where a notification's event time is
 //      earlier than one sent before it, so each log is read ahead in chunks and
 //      an entry read before its turn waits in a buffer (at most
@@ -24,11 +26,14 @@
 // irregularities are the same as those of Fold over the notifications
 // ReadPartyLog returns (tested in log_fold_test.cc).
 //
-// Memory: 16 bytes per valid notification, one bit per entry, a chunk of
-// entries per log, the reorder buffer and the State.
+// Memory: 16 bytes per entry read (pass 1; per valid notification after
+// it), one bit per entry, the last few chunks of entries read from each log
+// with their records' views (and the two read ahead), the reorder buffer
+// and the State.
 //
 // Borrows the Spec and the LogStores, which must outlive it. Not
-// thread-safe.
+// thread-safe; Read() and Replay() start threads of their own (reading,
+// decoding), all joined before they return.
 #ifndef DETENTE_REGIME_LOG_FOLD_H_
 #define DETENTE_REGIME_LOG_FOLD_H_
 
@@ -59,15 +64,27 @@ struct LogFoldOptions {
   // Entries read ahead of their turn kept in memory, per log, before
   // further ones are dropped and re-read by index.
   size_t reorder_bytes = size_t{64} << 20;
+  // Pass 2 reads each log in chunks of at most this many entries (and at
+  // most ledger::kScanChunkBytes) and keeps the last `held_chunks` (>= 1)
+  // of them whole: an entry of one of those is taken from it when its turn
+  // comes; one of an older chunk waits in the reorder buffer. Smaller
+  // values are for tests.
+  size_t chunk_entries = ledger::kScanChunkEntries;
+  size_t held_chunks = 4;
 };
 
 class LogFold {
  public:
-  // Pass 1. `on_valid` (may be empty) sees every valid notification, log
-  // by log in the order of `sources`, each in log order, as the record
-  // read in place (valid only during the call; RecordView::ToNotification
-  // decodes it). Fails when a log cannot be read or authenticated, or with
-  // on_valid's error.
+  // Pass 1. The logs are read side by side, each on a thread of its own
+  // (the first on the caller's). `on_valid` (may be empty) sees every valid
+  // notification, each log's in log order on that log's thread — so calls
+  // for different logs may run concurrently, and on_valid must keep what it
+  // keeps per log — as the record read in place (valid only during the
+  // call; RecordView::ToNotification decodes it). The keys, irregularities
+  // and errors do not depend on the threads' interleaving: irregularities
+  // come log by log in the order of `sources`, each log's in log order.
+  // Fails when a log cannot be read or authenticated, or with on_valid's
+  // error (the first log's in the order of `sources` that failed).
   using Visitor =
       std::function<Status(const notification::RecordView&, const EntryRef&)>;
   static Result<std::unique_ptr<LogFold>> Read(const treaty::Spec& spec,

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
 #include <tuple>
@@ -251,21 +253,41 @@ TEST_F(LogFoldTest, SameStepsAndStateAsTheInMemoryFold) {
   State want_state = *fold.StateAt(until);
   ASSERT_GT(want_state.irregularities.size(), 10u);  // illegal steps happen
 
-  // A reorder buffer of 1 byte forces re-reads of every early entry.
-  for (size_t budget : {size_t{64} << 20, size_t{1}}) {
+  // A reorder buffer of 1 byte forces re-reads of every early entry; with
+  // chunks of 16 entries, one held, entries still to come leave their
+  // chunk for the reorder buffer or are read again.
+  for (auto [budget, chunk] :
+       {std::pair{size_t{64} << 20, size_t{0}}, std::pair{size_t{1}, size_t{0}},
+        std::pair{size_t{64} << 20, size_t{16}},
+        std::pair{size_t{1}, size_t{16}}}) {
     LogFoldOptions options;
     options.reorder_bytes = budget;
-    size_t seen = 0;
+    if (chunk > 0) {
+      options.chunk_entries = chunk;
+      options.held_chunks = 1;
+    }
+    // The logs are read side by side: the visitor is called from each
+    // log's thread, so what it sees is kept per log (the map is not
+    // changed meanwhile), each log's in log order.
+    std::map<std::string, std::vector<uint64_t>> seen = {{"RU", {}},
+                                                         {"US", {}}};
     auto lf = LogFold::Read(
         NewStart(),
         {{"RU", ru_log.get(), ru.verifier(), 0},
          {"US", us_log.get(), us.verifier(), 0}},
-        options, [&](const notification::RecordView&, const EntryRef&) {
-          ++seen;
+        options, [&](const notification::RecordView& r, const EntryRef& ref) {
+          EXPECT_EQ(r.sender, ref.party);
+          seen.at(ref.party).push_back(ref.index);
           return Status::Ok();
         });
     ASSERT_TRUE(lf.ok()) << lf.status();
-    EXPECT_EQ(seen, all.size());
+    EXPECT_EQ(seen["RU"].size() + seen["US"].size(), all.size());
+    for (const auto& [party, indices] : seen) {
+      EXPECT_TRUE(std::is_sorted(indices.begin(), indices.end())) << party;
+      EXPECT_EQ(std::adjacent_find(indices.begin(), indices.end()),
+                indices.end())
+          << party;
+    }
     EXPECT_EQ((*lf)->size(), all.size());
     ASSERT_EQ((*lf)->reader_irregularities().size(), read_issues.size());
     for (size_t i = 0; i < read_issues.size(); ++i) {

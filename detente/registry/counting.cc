@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "detente/registry/same_bytes.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
@@ -13,7 +14,10 @@ using treaty::AttributeCondition;
 using treaty::Weight;
 
 bool Contains(const std::vector<std::string>& v, std::string_view x) {
-  return std::find(v.begin(), v.end(), x) != v.end();
+  for (const std::string& s : v) {
+    if (internal::SameBytes(s, x)) return true;
+  }
+  return false;
 }
 
 std::optional<int64_t> ParseInt(std::string_view s) {
@@ -63,7 +67,7 @@ LimitState Evaluate(const treaty::Spec& spec, const treaty::Limit& limit,
 }
 
 bool Matches(const treaty::Term& term, const Item& item) {
-  if (item.category != term.category) return false;
+  if (!internal::SameBytes(item.category, term.category)) return false;
   if (!Contains(term.statuses, item.status)) return false;
   if (!term.parties.empty() && !Contains(term.parties, item.party)) {
     return false;

@@ -4,9 +4,13 @@
 //
 // An ItemSet is a snapshot: the database of all parties at one moment. It
 // owns its items, keeps them ordered by identifier (the order counting terms
-// with `first` rely on) and refuses a duplicate identifier. Pointers returned
-// by Find* borrow from the set and are invalidated by Add*. Not thread-safe
-// for mutation; const methods may be called concurrently.
+// with `first` rely on) and refuses a duplicate identifier. Beside the
+// ordered map it keeps a hash index by identifier, so that Find* (the regime
+// fold looks an item up at almost every step) costs one hash of the
+// identifier instead of a walk down a tree of long common-prefix strings.
+// Pointers returned by Find* borrow from the set; they stay valid until the
+// item is removed (RemovePartyItems) or the set is destroyed or assigned.
+// Not thread-safe for mutation; const methods may be called concurrently.
 #ifndef DETENTE_REGISTRY_ITEM_H_
 #define DETENTE_REGISTRY_ITEM_H_
 
@@ -43,6 +47,12 @@ struct Item {
 class ItemSet {
  public:
   ItemSet() = default;
+  // Copies rebuild the index over the copy's own items; moves keep it (the
+  // map's nodes move with it).
+  ItemSet(const ItemSet& other);
+  ItemSet& operator=(const ItemSet& other);
+  ItemSet(ItemSet&&) = default;
+  ItemSet& operator=(ItemSet&&) = default;
 
   // AlreadyExists when the identifier is taken.
   Status AddItem(Item item);
@@ -56,15 +66,38 @@ class ItemSet {
   size_t size() const { return items_.size(); }
 
   const Item* FindItem(std::string_view id) const;
-  // For the regime fold, which changes items in place. Invalidated by Add*.
+  // For the regime fold, which changes items in place (never their `id`,
+  // which the set is keyed and indexed by).
   Item* FindMutableItem(std::string_view id);
   // Removes every item of `party` (a full declaration replaces them).
   void RemovePartyItems(std::string_view party);
   const Facility* FindFacility(std::string_view id) const;
 
  private:
+  // Identifier -> item in items_ (whose nodes never move): open addressing,
+  // linear probing, a power-of-two number of slots at most half full. Items
+  // are only ever added one by one or removed a party at a time, so a
+  // removal rebuilds it instead of leaving tombstones.
+  class Index {
+   public:
+    void Insert(uint64_t hash, Item* item);
+    Item* Find(uint64_t hash, std::string_view id) const;
+    void Rebuild(ItemMap& items);
+
+   private:
+    struct Slot {
+      uint64_t hash = 0;
+      Item* item = nullptr;  // nullptr: empty
+    };
+    void Grow();
+    std::vector<Slot> slots_;
+    size_t size_ = 0;
+  };
+  static uint64_t Hash(std::string_view id);
+
   ItemMap items_;
   FacilityMap facilities_;
+  Index index_;
 };
 
 }  // namespace detente::registry

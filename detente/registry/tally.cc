@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "detente/registry/same_bytes.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
@@ -34,7 +35,9 @@ Tally::Tally(const treaty::Spec& spec) : spec_(&spec) {
 int Tally::PartyIndex(std::string_view party) const {
   if (spec_ == nullptr) return -1;
   for (size_t p = 0; p < spec_->parties.size(); ++p) {
-    if (spec_->parties[p].code == party) return static_cast<int>(p);
+    if (internal::SameBytes(spec_->parties[p].code, party)) {
+      return static_cast<int>(p);
+    }
   }
   return -1;
 }
@@ -42,8 +45,9 @@ int Tally::PartyIndex(std::string_view party) const {
 void Tally::Offer(const Item& item, int sign) {
   if (spec_ == nullptr) return;
   auto cat = std::find_if(
-      by_category_.begin(), by_category_.end(),
-      [&](const CategoryTerms& c) { return c.category == item.category; });
+      by_category_.begin(), by_category_.end(), [&](const CategoryTerms& c) {
+        return internal::SameBytes(c.category, item.category);
+      });
   if (cat == by_category_.end()) return;
   const int p = PartyIndex(item.party);
   if (p < 0) return;
@@ -131,8 +135,8 @@ Result<Aggregate> Tally::Get(size_t limit, size_t party,
   return a;
 }
 
-Result<int64_t> Tally::Value(size_t limit, size_t party,
-                             const ItemSet& items) const {
+Result<int64_t> Tally::SlowValue(size_t limit, size_t party,
+                                 const ItemSet& items) const {
   DETENTE_RETURN_IF_ERROR(CheckParty(party));
   const LimitInfo& info = limits_.at(limit);
   bool fast = !(info.order_dependent && info.stale[party]);

@@ -60,7 +60,26 @@ class Tally {
   // Count(limit, items, party) would give it. REQUIRES: `items` is the set
   // this tally has been told about; indices in range.
   // Const, but may recount a stale order-dependent limit and remember it.
-  Result<int64_t> Value(size_t limit, size_t party, const ItemSet& items) const;
+  Result<int64_t> Value(size_t limit, size_t party,
+                        const ItemSet& items) const {
+    // Inline for the fold, which reads the aggregates after every step: a
+    // maintained limit (or a fresh order-dependent one) whose items all
+    // weigh is the sum of its slots.
+    if (spec_ != nullptr && party < spec_->parties.size() &&
+        limit < limits_.size()) {
+      const LimitInfo& info = limits_[limit];
+      if (!(info.order_dependent && info.stale[party])) {
+        bool weighable = true;
+        int64_t v = 0;
+        for (const Slot& s : info.slots[party]) {
+          weighable = weighable && s.unweighable == 0;
+          v += s.value;
+        }
+        if (weighable) return v;
+      }
+    }
+    return SlowValue(limit, party, items);
+  }
   Result<Aggregate> Get(size_t limit, size_t party, const ItemSet& items) const;
   // Every aggregate, in CountAll's order and with its contents.
   Result<std::vector<Aggregate>> All(const ItemSet& items) const;
@@ -94,6 +113,8 @@ class Tally {
   };
 
   void Offer(const Item& item, int sign);
+  Result<int64_t> SlowValue(size_t limit, size_t party,
+                            const ItemSet& items) const;
   Status CheckParty(size_t party) const;
 
   const treaty::Spec* spec_ = nullptr;
