@@ -160,10 +160,12 @@ class Applier {
   void Apply(const notification::Notification& n, const EntryRef& ref,
              State& s) const;
   // The same for a record read in place (notification/record_view.h), the
-  // fold's hot path: item steps and effect-free types are applied from the
-  // record's fields without decoding it; declarations, and every other
-  // effect, decode it (RecordView::ToNotification) and take the path
-  // above. Both give the same state.
+  // fold's hot path: item steps, effect-free types and the notes and
+  // demarches the channel takes (commission::ApplyChannelRecord) are
+  // applied from the record's fields without decoding it; declarations,
+  // every other effect and any channel message the commission refuses
+  // decode it (RecordView::ToNotification) and take the path above. Both
+  // give the same state.
   void Apply(const notification::RecordView& r, const EntryRef& ref,
              State& s) const;
   Effect EffectOfType(std::string_view type) const;
