@@ -663,7 +663,7 @@ void BM_LogFold(benchmark::State& state) {
     benchmark::DoNotOptimize(sum);
     state.SetIterationTime(std::chrono::duration<double>(t2 - t1).count());
   }
-  state.SetItemsProcessed(static_cast<int64_t>(folded * state.iterations()));
+  state.SetItemsProcessed(static_cast<int64_t>(folded) * state.iterations());
   state.counters["pass1_read_s"] = read_s;
   state.counters["index_MiB"] = index_mib;
 }

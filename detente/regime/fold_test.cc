@@ -14,6 +14,7 @@
 #include "detente/regime/log_reader.h"
 #include "detente/registry/counting.h"
 #include "detente/treaty/loader.h"
+#include "detente/treaty/treaty_testing.h"
 #include "fmt/format.h"
 
 namespace detente::regime {
@@ -23,11 +24,7 @@ using notification::Notification;
 using notification::Value;
 using ::testing::HasSubstr;
 
-const treaty::Spec& NewStart() {
-  static const treaty::Spec s = *treaty::LoadSpecFile(
-      std::string(DETENTE_SOURCE_DIR) + "/data/treaties/new-start.toml");
-  return s;
-}
+const treaty::Spec& NewStart() { return treaty::testing::NewStartSpec(); }
 
 Instant T(const char* s) { return *Instant::Parse(s); }
 
