@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "detente/base/bytes.h"
 #include "detente/crypto/ed25519.h"
 #include "fmt/format.h"
 
@@ -41,38 +42,6 @@ bool KeyLess(std::string_view a, std::string_view b) {
     if (x != y) return x < y;
   }
   return a.size() < b.size();
-}
-
-// a == b, by overlapping word loads (keys are a few bytes long).
-bool SameBytes(std::string_view a, std::string_view b) {
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n >= 8) {
-    for (size_t i = 0; i + 8 < n; i += 8) {
-      uint64_t u, v;
-      std::memcpy(&u, x + i, 8);
-      std::memcpy(&v, y + i, 8);
-      if (u != v) return false;
-    }
-    uint64_t u, v;
-    std::memcpy(&u, x + n - 8, 8);
-    std::memcpy(&v, y + n - 8, 8);
-    return u == v;
-  }
-  if (n >= 4) {
-    uint32_t u0, v0, u1, v1;
-    std::memcpy(&u0, x, 4);
-    std::memcpy(&v0, y, 4);
-    std::memcpy(&u1, x + n - 4, 4);
-    std::memcpy(&v1, y + n - 4, 4);
-    return u0 == v0 && u1 == v1;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    if (x[i] != y[i]) return false;
-  }
-  return true;
 }
 
 bool Utf8(std::string_view s) {

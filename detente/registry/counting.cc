@@ -4,7 +4,7 @@
 #include <charconv>
 #include <map>
 
-#include "detente/registry/same_bytes.h"
+#include "detente/base/bytes.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
@@ -15,7 +15,7 @@ using treaty::Weight;
 
 bool Contains(const std::vector<std::string>& v, std::string_view x) {
   for (const std::string& s : v) {
-    if (internal::SameBytes(s, x)) return true;
+    if (SameBytes(s, x)) return true;
   }
   return false;
 }
@@ -67,7 +67,7 @@ LimitState Evaluate(const treaty::Spec& spec, const treaty::Limit& limit,
 }
 
 bool Matches(const treaty::Term& term, const Item& item) {
-  if (!internal::SameBytes(item.category, term.category)) return false;
+  if (!SameBytes(item.category, term.category)) return false;
   if (!Contains(term.statuses, item.status)) return false;
   if (!term.parties.empty() && !Contains(term.parties, item.party)) {
     return false;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "detente/registry/same_bytes.h"
+#include "detente/base/bytes.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
@@ -35,7 +35,7 @@ Tally::Tally(const treaty::Spec& spec) : spec_(&spec) {
 int Tally::PartyIndex(std::string_view party) const {
   if (spec_ == nullptr) return -1;
   for (size_t p = 0; p < spec_->parties.size(); ++p) {
-    if (internal::SameBytes(spec_->parties[p].code, party)) {
+    if (SameBytes(spec_->parties[p].code, party)) {
       return static_cast<int>(p);
     }
   }
@@ -44,10 +44,10 @@ int Tally::PartyIndex(std::string_view party) const {
 
 void Tally::Offer(const Item& item, int sign) {
   if (spec_ == nullptr) return;
-  auto cat = std::find_if(
-      by_category_.begin(), by_category_.end(), [&](const CategoryTerms& c) {
-        return internal::SameBytes(c.category, item.category);
-      });
+  auto cat = std::find_if(by_category_.begin(), by_category_.end(),
+                          [&](const CategoryTerms& c) {
+                            return SameBytes(c.category, item.category);
+                          });
   if (cat == by_category_.end()) return;
   const int p = PartyIndex(item.party);
   if (p < 0) return;

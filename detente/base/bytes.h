@@ -1,16 +1,17 @@
-// SameBytes: a == b for the short strings counting compares at every step
-// of a fold (categories, statuses, party codes), inline: overlapping word
-// loads instead of a call to memcmp. Internal to registry/.
+// SameBytes: a == b for the short strings the fold compares at every step
+// (record keys, categories, statuses, party codes), inline: overlapping
+// word loads instead of a call to memcmp, which costs more than the
+// comparison for strings of a few bytes.
 //
 // A pure function; thread-safe.
-#ifndef DETENTE_REGISTRY_SAME_BYTES_H_
-#define DETENTE_REGISTRY_SAME_BYTES_H_
+#ifndef DETENTE_BASE_BYTES_H_
+#define DETENTE_BASE_BYTES_H_
 
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
-namespace detente::registry::internal {
+namespace detente {
 
 inline bool SameBytes(std::string_view a, std::string_view b) {
   const size_t n = a.size();
@@ -43,6 +44,6 @@ inline bool SameBytes(std::string_view a, std::string_view b) {
   return true;
 }
 
-}  // namespace detente::registry::internal
+}  // namespace detente
 
-#endif  // DETENTE_REGISTRY_SAME_BYTES_H_
+#endif  // DETENTE_BASE_BYTES_H_
