@@ -95,7 +95,8 @@ Result<MonteCarloResult> RunMonteCarlo(const StrikePlan& plan,
 // The per-run tables of a plan's first `w` assignments: one discrete
 // distribution per distinct aim point, untargetable group and unused
 // warhead type (identical ones share a table), and the outcome each of its
-// values stands for.
+// values stands for. Owns its tables (copied from the plan, which need not
+// outlive it); immutable after Make, so Simulate may run on many threads.
 class TrialModel {
  public:
   // InvalidArgument if w is out of range, an assignment names no aim point

@@ -97,7 +97,8 @@ std::pair<double, double> StandardNormalPair(Pcg32& rng);
 // cumulative sums below the most probable outcome are taken from the left,
 // those above it from the right, so the smallest probabilities keep their
 // relative precision (to 2^-63 absolute) and the mode absorbs the
-// rounding.
+// rounding. Immutable after Make: Sample is const and thread-safe given
+// one Pcg32 per thread.
 class DiscreteSampler {
  public:
   // `weights` need not sum to 1 (they are divided by their sum).
