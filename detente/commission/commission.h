@@ -20,6 +20,7 @@
 #define DETENTE_COMMISSION_COMMISSION_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -182,7 +183,10 @@ struct State {
   std::vector<Outcome> outcomes;                      // in fold order
   std::map<std::string, Commissioner> commissioners;  // by party
   std::map<std::string, Dialogue> dialogues;
-  std::vector<ChannelMessage> channel;
+  // A deque, not a vector: a long history's channel holds millions of
+  // messages, and growing a vector copies them all and touches twice the
+  // memory at each doubling.
+  std::deque<ChannelMessage> channel;
   std::vector<Severance> severances;
   std::vector<Refusal> refusals;
   uint64_t applied = 0;

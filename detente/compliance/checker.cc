@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "detente/base/bytes.h"
 #include "detente/commission/commission.h"
 #include "detente/compliance/witnesses.h"
 #include "detente/ledger/checkpoint.h"
@@ -320,17 +321,39 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
   size_t seen_irregularities = 0;
   size_t seen_declarations = 0;
   Status failure;
+  // What the limit rule needs of a step that depends only on its sender or
+  // its day, worked out once per sender and once per day (steps come in
+  // event-time order: a day holds many): the sender's chain, tally index
+  // and the limits that apply to it; the day and which limits bind on it.
+  struct Sender {
+    std::string code;
+    std::vector<EntryRef>* chain;  // in `chain` (a map: nodes stay put)
+    int party;                     // tally index; < 0: none
+    std::vector<size_t> limits;    // indices of the limits that apply
+  };
+  std::vector<Sender> senders;
+  int64_t day_begin = 1, day_end = 0;  // [begin, end) unix seconds of `day`
+  Date day;
+  std::vector<char> binds(spec.limits.size(), 0);  // on `day`
   Result<regime::State> folded = fold->ReplayRecords(
       options.until,
       [&](const regime::State& s, const notification::RecordView& n,
           const EntryRef& ref) -> bool {
-        auto sender_chain = chain.find(n.sender);
-        if (sender_chain == chain.end()) {
-          sender_chain =
-              chain.emplace(std::string(n.sender), std::vector<EntryRef>())
-                  .first;
+        Sender* sender = nullptr;
+        for (Sender& x : senders) {
+          if (SameBytes(x.code, n.sender)) sender = &x;
         }
-        std::vector<EntryRef>& c = sender_chain->second;
+        if (sender == nullptr) {
+          Sender x{std::string(n.sender), nullptr, -1, {}};
+          x.chain = &chain[x.code];
+          x.party = s.tally.PartyIndex(n.sender);
+          for (size_t li = 0; li < spec.limits.size(); ++li) {
+            if (spec.limits[li].AppliesTo(n.sender)) x.limits.push_back(li);
+          }
+          senders.push_back(std::move(x));
+          sender = &senders.back();
+        }
+        std::vector<EntryRef>& c = *sender->chain;
         if (notification::IsDeclaration(n.type)) c.clear();
         c.push_back(ref);
         for (; seen_irregularities < s.irregularities.size();
@@ -375,21 +398,23 @@ Result<ComplianceResult> Check(const treaty::Spec& spec,
           }
         }
         // Limits: only the sender's aggregates can have changed.
-        const Date day = n.event_time.date();
-        bool any_binding = false;
-        for (const treaty::Limit& l : spec.limits) {
-          if (l.AppliesTo(n.sender) && spec.Binds(l, day)) {
-            any_binding = true;
-            break;
+        const int64_t t = n.event_time.unix_seconds();
+        if (t < day_begin || t >= day_end) {
+          day = n.event_time.date();
+          day_begin = day.days_since_epoch() * 86400;
+          day_end = day_begin + 86400;
+          for (size_t li = 0; li < spec.limits.size(); ++li) {
+            binds[li] = spec.Binds(spec.limits[li], day);
           }
         }
+        bool any_binding = false;
+        for (size_t li : sender->limits) any_binding |= binds[li] != 0;
         if (!any_binding) return true;
         // The fold's tally: O(1) per limit, not a recount of the database.
-        const int party = s.tally.PartyIndex(n.sender);
+        const int party = sender->party;
         if (party < 0) return true;
-        for (size_t li = 0; li < spec.limits.size(); ++li) {
+        for (size_t li : sender->limits) {
           const treaty::Limit& l = spec.limits[li];
-          if (!l.AppliesTo(n.sender)) continue;
           Result<int64_t> value = s.Aggregate(li, static_cast<size_t>(party));
           if (!value.ok()) {
             failure = value.status();

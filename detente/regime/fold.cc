@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "detente/base/bytes.h"
 #include "detente/commission/messages.h"
 #include "detente/inspection/messages.h"
 #include "detente/registry/counting.h"
@@ -153,8 +154,22 @@ const Applier::TypeEntry* Applier::FindType(std::string_view code) const {
        i = (i + 1) & mask) {
     const TypeSlot& slot = types_[i];
     if (!slot.used) return nullptr;
-    if (slot.code == code) return &slot.entry;
+    if (SameBytes(slot.code, code)) return &slot.entry;
   }
+}
+
+Applier::Hint Applier::HintFor(const notification::RecordView& r) const {
+  Hint h;
+  const TypeEntry* entry = FindType(r.type);
+  if (entry == nullptr || !IsItemStep(entry->effect) ||
+      entry->effect == Effect::kTypeNew) {
+    return h;
+  }
+  const std::string_view id = notification::StrField(r.body, "item");
+  if (id.empty()) return h;
+  h.item_hash = registry::ItemSet::HashId(id);
+  h.item = true;
+  return h;
 }
 
 Effect Applier::EffectOfType(std::string_view type) const {
@@ -437,7 +452,7 @@ void Applier::ApplyItemStep(Effect effect, const Record& n,
   auto own_item = [&]() -> registry::Item* {
     const std::string_view id = body.item;
     registry::Item* item = s.items.FindMutableItem(id);
-    if (item == nullptr || item->party != n.sender) {
+    if (item == nullptr || !SameBytes(item->party, n.sender)) {
       irregular("unknown-identifier",
                 fmt::format("{} {} refers to item '{}', which {} has not "
                             "declared",
@@ -479,13 +494,13 @@ void Applier::ApplyItemStep(Effect effect, const Record& n,
       if (item == nullptr) return;
       const std::string_view from = body.from_status;
       const std::string_view to = body.to_status;
-      if (item->status == "eliminated") {
+      if (SameBytes(item->status, "eliminated")) {
         irregular("eliminated-item-used",
                   fmt::format("{} gives eliminated item '{}' the status '{}'",
                               n.sender, item->id, to));
         return;
       }
-      if (item->status != from) {
+      if (!SameBytes(item->status, from)) {
         irregular("status-mismatch",
                   fmt::format("{} moves item '{}' from '{}' to '{}', but its "
                               "status is '{}'",
@@ -504,7 +519,7 @@ void Applier::ApplyItemStep(Effect effect, const Record& n,
       if (item == nullptr) return;
       int64_t from = body.from_warheads.value_or(-1);
       int64_t to = body.to_warheads.value_or(0);
-      if (!IsMissile(item->category) || item->status != "deployed") {
+      if (!IsMissile(item->category) || !SameBytes(item->status, "deployed")) {
         irregular(
             "warheads-on-non-deployed",
             fmt::format("{} changes the warheads of '{}', which is not "
@@ -536,13 +551,13 @@ void Applier::ApplyItemStep(Effect effect, const Record& n,
       if (item == nullptr) return;
       const std::string_view from = body.from_facility;
       const std::string_view to = body.to_facility;
-      if (item->status == "eliminated") {
+      if (SameBytes(item->status, "eliminated")) {
         irregular(
             "eliminated-item-used",
             fmt::format("{} moves eliminated item '{}'", n.sender, item->id));
         return;
       }
-      if (item->facility != from) {
+      if (!SameBytes(item->facility, from)) {
         irregular("facility-mismatch",
                   fmt::format("{} moves '{}' from '{}', but it is at '{}'",
                               n.sender, item->id, from, item->facility));
@@ -559,7 +574,7 @@ void Applier::ApplyItemStep(Effect effect, const Record& n,
       const bool elim = effect == Effect::kItemElim;
       registry::Item* item = own_item();
       if (item == nullptr) return;
-      if (item->status == "eliminated") {
+      if (SameBytes(item->status, "eliminated")) {
         irregular("eliminated-item-used",
                   elim ? fmt::format("{} eliminates '{}' a second time",
                                      n.sender, item->id)

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "detente/base/bytes.h"
 #include "fmt/format.h"
 
 namespace detente::registry {
@@ -15,7 +16,7 @@ void ItemSet::Index::Insert(uint64_t hash, Item* item) {
   const size_t mask = slots_.size() - 1;
   size_t i = static_cast<size_t>(hash) & mask;
   while (slots_[i].item != nullptr) i = (i + 1) & mask;
-  slots_[i] = {hash, item};
+  slots_[i] = {hash, item, item->id.data(), item->id.size()};
   ++size_;
 }
 
@@ -25,7 +26,36 @@ Item* ItemSet::Index::Find(uint64_t hash, std::string_view id) const {
   for (size_t i = static_cast<size_t>(hash) & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
     if (s.item == nullptr) return nullptr;
-    if (s.hash == hash && s.item->id == id) return s.item;
+    if (s.hash == hash && SameBytes(std::string_view(s.id, s.id_size), id)) {
+      return s.item;
+    }
+  }
+}
+
+void ItemSet::Index::PrefetchSlot(uint64_t hash) const {
+  if (slots_.empty()) return;
+  __builtin_prefetch(&slots_[static_cast<size_t>(hash) & (slots_.size() - 1)]);
+}
+
+void ItemSet::Index::PrefetchItem(uint64_t hash) const {
+  if (slots_.empty()) return;
+  const size_t mask = slots_.size() - 1;
+  // The first slot of the right hash (another identifier with the same 64
+  // bits only costs a useless prefetch); a few probes at most, at most half
+  // full.
+  for (size_t i = static_cast<size_t>(hash) & mask, n = 0; n < 8;
+       i = (i + 1) & mask, ++n) {
+    const Slot& s = slots_[i];
+    if (s.item == nullptr) return;
+    if (s.hash != hash) continue;
+    // The item's lines (a step reads its identifier, party, category,
+    // type, status, facility and warheads).
+    const char* p = reinterpret_cast<const char*>(s.item);
+    for (size_t b = 0; b < sizeof(Item); b += 64) {
+      __builtin_prefetch(p + b);
+    }
+    __builtin_prefetch(s.id);  // compared by the lookup
+    return;
   }
 }
 
