@@ -15,6 +15,7 @@ PACKAGES=(
   libsodium-dev         # Ed25519
   libssl-dev            # SHA-256 (uses the CPU's SHA extensions)
   libfmt-dev            # formatting
+  libxxhash-dev         # fingerprints (XXH3, header-only: base/fingerprint.h)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # detente sweep --mpi (optional at configure time; make test runs mpirun)

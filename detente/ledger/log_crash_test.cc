@@ -16,6 +16,7 @@
 #include <map>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "detente/ledger/log_store.h"
 #include "fmt/format.h"
@@ -175,6 +176,89 @@ TEST_F(LogCrashTest, AlteredLeafHashesAreNeverServed) {
   Status v = (*log)->Verify();
   EXPECT_EQ(v.code(), StatusCode::kCorruption);
   EXPECT_THAT(std::string(v.message()), HasSubstr("first bad index 0"));
+}
+
+// An entry altered together with its stored leaf hash is served by reads
+// that check entries against the stored leaves (the rows above are only
+// checked by Verify), but not by a scan bound to the signed root: it
+// hashes the entries up to the root itself.
+TEST_F(LogCrashTest, AlteredEntryWithItsLeafHashFailsAScanUnderTheRoot) {
+  MakeLog(path_, 1000);
+  std::string row_hex;
+  for (int i = 0; i < 256; ++i) {
+    const Hash h = HashLeaf(i == 7 ? std::string("entry forged")
+                                   : fmt::format("entry {:05d}", i));
+    for (uint8_t b : h) row_hex += fmt::format("{:02x}", b);
+  }
+  Sql(path_,
+      "UPDATE entries SET data = CAST('entry forged' AS BLOB) WHERE "
+      "idx = 7");
+  Sql(path_,
+      fmt::format("UPDATE tile_rows SET hashes = x'{}' WHERE id = 0", row_hex));
+  Result<std::unique_ptr<LogStore>> log = LogStore::Open(path_);
+  ASSERT_TRUE(log.ok()) << log.status();
+  Result<std::string> e = (*log)->Entry(7);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(*e, "entry forged");
+  const std::optional<StoredCheckpoint> cp = *(*log)->LatestCheckpoint();
+  ASSERT_TRUE(cp.has_value());
+  auto count = [](uint64_t* n) {
+    return [n](uint64_t, std::string_view) {
+      ++*n;
+      return Status::Ok();
+    };
+  };
+  uint64_t plain = 0;
+  EXPECT_TRUE((*log)->ScanEntries(0, 1000, count(&plain)).ok());
+  EXPECT_EQ(plain, 1000u);
+  for (auto [end, root_size] :
+       {std::pair<uint64_t, uint64_t>{1000, 1000}, {1000, 500}, {300, 1000}}) {
+    uint64_t visited = 0;
+    Status s =
+        (*log)->ScanEntriesUnderRoot(end, root_size, cp->root, count(&visited));
+    EXPECT_EQ(s.code(), StatusCode::kCorruption)
+        << end << " " << root_size << ": " << s;
+  }
+  Status v = (*log)->Verify();
+  EXPECT_EQ(v.code(), StatusCode::kCorruption);
+}
+
+// Unaltered, a scan under the root visits every entry, whether the root
+// is at the end of the scan, before it (the rest is not bound) or after
+// it (bound by a consistency proof).
+TEST_F(LogCrashTest, ScanUnderTheRootAcceptsTheLogAsWritten) {
+  MakeLog(path_, 1000);
+  Result<std::unique_ptr<LogStore>> log = LogStore::Open(path_);
+  ASSERT_TRUE(log.ok()) << log.status();
+  const Hash root = (*log)->root();
+  Result<MerkleTreeView> at500 = (*log)->View(500);
+  ASSERT_TRUE(at500.ok());
+  for (auto [end, root_size, r] :
+       {std::tuple<uint64_t, uint64_t, Hash>{1000, 1000, root},
+        {1000, 500, at500->root()},
+        {300, 1000, root},
+        {0, 1000, root}}) {
+    uint64_t visited = 0;
+    Status s = (*log)->ScanEntriesUnderRoot(end, root_size, r,
+                                            [&](uint64_t i, std::string_view) {
+                                              EXPECT_EQ(i, visited);
+                                              ++visited;
+                                              return Status::Ok();
+                                            });
+    EXPECT_TRUE(s.ok()) << end << " " << root_size << ": " << s;
+    EXPECT_EQ(visited, end);
+  }
+  // The wrong root: refused, at the root's size.
+  Hash wrong = root;
+  wrong[0] ^= 1;
+  uint64_t visited = 0;
+  Status s = (*log)->ScanEntriesUnderRoot(1000, 1000, wrong,
+                                          [&](uint64_t, std::string_view) {
+                                            ++visited;
+                                            return Status::Ok();
+                                          });
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("do not hash to the root"));
 }
 
 TEST_F(LogCrashTest, AlteredUpperTreeIsCaughtAtOpen) {

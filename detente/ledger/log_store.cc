@@ -8,9 +8,11 @@
 #include <cstring>
 #include <deque>
 #include <shared_mutex>
-#include <thread>
 #include <utility>
 
+#include "detente/base/worker.h"
+#include "detente/ledger/compact_range.h"
+#include "detente/ledger/proof.h"
 #include "detente/ledger/tile_memory_store.h"
 #include "fmt/format.h"
 
@@ -761,7 +763,7 @@ Result<std::string> LogStore::Entry(uint64_t index) const {
 }
 
 Status LogStore::ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
-                           EntryChunk* out) const {
+                           EntryChunk* out, bool check_leaves) const {
   out->first = begin;
   out->data.clear();
   out->bounds.assign(1, 0);
@@ -798,6 +800,10 @@ Status LogStore::ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
       return Status::Corruption(
           fmt::format("{}: entry {} is missing", path_, next));
     }
+    if (!check_leaves) {
+      out->leaf_hashes.clear();
+      return Status::Ok();
+    }
     // The leaf hashes of the chunk, from the stored rows of level 0 (the
     // file, not the row cache: a scan would only evict useful rows).
     first_row = begin / kTileWidth;
@@ -809,10 +815,13 @@ Status LogStore::ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
     }
   }
   // Never serve an entry the tree does not vouch for.
+  out->leaf_hashes.clear();
+  out->leaf_hashes.reserve(static_cast<size_t>(next - begin));
   for (uint64_t i = begin; i < next; ++i) {
     const std::string_view entry = out->entry(static_cast<size_t>(i - begin));
     const size_t leaf = static_cast<size_t>(i - first_row * kTileWidth);
-    if (leaf >= leaves.size() || HashLeaf(entry) != leaves[leaf]) {
+    out->leaf_hashes.push_back(HashLeaf(entry));
+    if (leaf >= leaves.size() || out->leaf_hashes.back() != leaves[leaf]) {
       return Status::Corruption(
           fmt::format("{}: entry {} does not hash to the stored leaf hash; run "
                       "'detente log verify'",
@@ -835,16 +844,66 @@ Status LogStore::ScanEntries(uint64_t begin, uint64_t end,
   }
 }
 
-// The read in flight: a thread of its own, which fills ahead_; joined
-// before ahead_ is touched.
+Status LogStore::ScanEntriesUnderRoot(uint64_t end, uint64_t root_size,
+                                      const Hash& root,
+                                      const ScanVisitor& visit) {
+  const uint64_t bound = std::min(end, root_size);
+  CompactRange range;
+  auto check = [&]() -> Status {
+    const Hash at = range.Root();
+    if (bound == root_size) {
+      if (at == root) return Status::Ok();
+      return Status::Corruption(fmt::format(
+          "{}: entries [0, {}) do not hash to the root they are checked "
+          "against (the stored leaf hashes agree with the entries, not with "
+          "that root); run 'detente log verify'",
+          path_, root_size));
+    }
+    DETENTE_ASSIGN_OR_RETURN(MerkleTreeView view, View(root_size));
+    DETENTE_ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                             view.ConsistencyProof(bound));
+    if (Status s = VerifyConsistency(bound, root_size, proof, at, root);
+        !s.ok()) {
+      return Status::Corruption(fmt::format(
+          "{}: entries [0, {}) are not consistent with the root at {} they "
+          "are checked against: {}",
+          path_, bound, root_size, s.message()));
+    }
+    return Status::Ok();
+  };
+  if (bound == 0) DETENTE_RETURN_IF_ERROR(check());
+  EntryChunkReader reader(*this, 0, end);
+  EntryChunk chunk;
+  for (;;) {
+    DETENTE_ASSIGN_OR_RETURN(bool more, reader.Next(&chunk));
+    if (!more) return Status::Ok();
+    // A chunk's entries are bound before any of them is visited.
+    for (size_t k = 0; k < chunk.size() && range.size() < bound; ++k) {
+      range.Append(chunk.leaf_hashes[k]);
+      if (range.size() == bound) DETENTE_RETURN_IF_ERROR(check());
+    }
+    for (size_t k = 0; k < chunk.size(); ++k) {
+      DETENTE_RETURN_IF_ERROR(visit(chunk.first + k, chunk.entry(k)));
+    }
+  }
+}
+
+// The reading-ahead thread (one for the reader's life, not one per
+// chunk: starting a thread per chunk cost thousands of them per pass) and
+// what its read in flight returned; waited for before ahead_ is touched.
 struct EntryChunkReader::InFlight {
-  std::thread thread;
+  Worker worker;
   Status status;
 };
 
 EntryChunkReader::EntryChunkReader(const LogStore& log, uint64_t begin,
-                                   uint64_t end, size_t max_entries)
-    : log_(log), end_(end), max_entries_(max_entries), next_(begin) {
+                                   uint64_t end, size_t max_entries,
+                                   LeafCheck check)
+    : log_(log),
+      end_(end),
+      max_entries_(max_entries),
+      check_(check),
+      next_(begin) {
   const uint64_t n = log.size();
   if (end > n || begin > end) {
     failed_ = Status::OutOfRange(fmt::format(
@@ -852,25 +911,24 @@ EntryChunkReader::EntryChunkReader(const LogStore& log, uint64_t begin,
   }
 }
 
-EntryChunkReader::~EntryChunkReader() {
-  if (in_flight_) in_flight_->thread.join();
-}
+EntryChunkReader::~EntryChunkReader() = default;  // the worker waits
 
 void EntryChunkReader::ReadAhead() {
-  in_flight_ = std::make_unique<InFlight>();
+  if (!in_flight_) in_flight_ = std::make_unique<InFlight>();
   InFlight* f = in_flight_.get();
   const uint64_t begin = next_;
-  f->thread = std::thread([this, f, begin] {
-    f->status = log_.ReadChunk(begin, end_, max_entries_, &ahead_);
+  f->worker.Run([this, f, begin] {
+    f->status = log_.ReadChunk(begin, end_, max_entries_, &ahead_,
+                               check_ == LeafCheck::kVerify);
   });
 }
 
 Result<bool> EntryChunkReader::Next(EntryChunk* out) {
   DETENTE_RETURN_IF_ERROR(failed_);
-  if (in_flight_) {
-    in_flight_->thread.join();
+  if (in_flight_ && in_flight_->worker.busy()) {
+    in_flight_->worker.Wait();
     Status s = std::move(in_flight_->status);
-    in_flight_.reset();
+    in_flight_->status = Status::Ok();
     if (!s.ok()) {
       failed_ = s;
       return s;
@@ -879,7 +937,9 @@ Result<bool> EntryChunkReader::Next(EntryChunk* out) {
   } else {
     if (next_ >= end_) return false;
     // The first chunk: read here, nothing to overlap it with.
-    if (Status s = log_.ReadChunk(next_, end_, max_entries_, out); !s.ok()) {
+    if (Status s = log_.ReadChunk(next_, end_, max_entries_, out,
+                                  check_ == LeafCheck::kVerify);
+        !s.ok()) {
       failed_ = s;
       return s;
     }

@@ -81,6 +81,9 @@ struct EntryChunk {
   uint64_t first = 0;
   std::string data;            // the entries, back to back
   std::vector<size_t> bounds;  // size() + 1 offsets into data
+  // Entry k's leaf hash, computed from its bytes (and equal to the stored
+  // one), when the entries were checked (LeafCheck::kVerify); else empty.
+  std::vector<Hash> leaf_hashes;
 
   size_t size() const { return bounds.empty() ? 0 : bounds.size() - 1; }
   uint64_t end() const { return first + size(); }
@@ -101,10 +104,21 @@ struct EntryChunk {
 // caller); the destructor waits for a read in flight.
 class EntryChunkReader {
  public:
+  // Whether each entry is checked against its stored leaf hash.
+  enum class LeafCheck {
+    kVerify,
+    // Not checked: only for a caller that has read and checked these
+    // entries before and checks that it reads the same bytes again by
+    // other means (regime::LogFold's second pass compares each with a
+    // fingerprint taken in its first). A missing entry is still
+    // Corruption.
+    kSkip,
+  };
   // Chunks of at most `max_entries` (> 0; at most kScanChunkEntries are
   // read at once whatever it says) entries.
   EntryChunkReader(const LogStore& log, uint64_t begin, uint64_t end,
-                   size_t max_entries = kScanChunkEntries);
+                   size_t max_entries = kScanChunkEntries,
+                   LeafCheck check = LeafCheck::kVerify);
   ~EntryChunkReader();
   EntryChunkReader(const EntryChunkReader&) = delete;
   EntryChunkReader& operator=(const EntryChunkReader&) = delete;
@@ -121,6 +135,7 @@ class EntryChunkReader {
   const LogStore& log_;
   const uint64_t end_;
   const size_t max_entries_;
+  const LeafCheck check_;
   uint64_t next_;     // first entry not yet read or in flight
   EntryChunk ahead_;  // written by the read in flight, if any
   struct InFlight;
@@ -212,6 +227,18 @@ class LogStore : public TileReader {
   using ScanVisitor = std::function<Status(uint64_t, std::string_view)>;
   Status ScanEntries(uint64_t begin, uint64_t end,
                      const ScanVisitor& visit) const;
+  // As ScanEntries(0, end, visit), and binds the entries it reads to a
+  // signed root: their leaf hashes, computed from their bytes, are folded
+  // into a compact range as they are read, and its root at `root_size`
+  // must be `root` (when root_size > end: its root at `end` must be
+  // consistent with `root`, by a consistency proof from the stored tree).
+  // Checking each entry against its stored leaf hash alone does not do
+  // this: the stored leaf hashes are not themselves checked against the
+  // rows above them until Verify(). Corruption when they differ, after
+  // the entries up to there were visited (a caller discards what it
+  // gathered when the scan fails). Costs one more hash per entry.
+  Status ScanEntriesUnderRoot(uint64_t end, uint64_t root_size,
+                              const Hash& root, const ScanVisitor& visit);
 
   // A view of the tree at `size` (<= size()) for roots and proofs.
   Result<MerkleTreeView> View(uint64_t tree_size);
@@ -278,10 +305,10 @@ class LogStore : public TileReader {
   Status ValidateEntry(std::span<const uint8_t> entry) const;
   // Reads the chunk of entries from `begin` (< end; up to max_entries
   // (<= kScanChunkEntries) or kScanChunkBytes of them, none at or past
-  // `end`) into *out and checks each against its stored leaf hash. Takes
-  // mu_.
+  // `end`) into *out and, when `check_leaves`, checks each against its
+  // stored leaf hash. Takes mu_.
   Status ReadChunk(uint64_t begin, uint64_t end, size_t max_entries,
-                   EntryChunk* out) const;
+                   EntryChunk* out, bool check_leaves = true) const;
 
   const std::string path_;
   sqlite3* const db_;

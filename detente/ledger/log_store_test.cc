@@ -544,5 +544,38 @@ TEST_F(LogStoreTest, EntryChunkReaderStopsAtAnAlteredEntryInALaterChunk) {
   EXPECT_EQ(visited, kScanChunkEntries);
 }
 
+// LeafCheck::kSkip serves an altered entry as it reads (its caller checks
+// the bytes by other means), but never a missing one.
+TEST_F(LogStoreTest, EntryChunkReaderWithoutLeafCheckStillFindsMissingEntries) {
+  auto log = NewLog();
+  std::vector<std::string> entries;
+  for (int i = 0; i < 300; ++i) entries.push_back(fmt::format("e{}", i));
+  ASSERT_TRUE(log->AppendBatch(entries).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE entries SET data = X'00' WHERE idx = 50; "
+                         "DELETE FROM entries WHERE idx = 250",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  EntryChunk chunk;
+  EntryChunkReader checked(*log, 0, 100, 100);
+  EXPECT_EQ(checked.Next(&chunk).status().code(), StatusCode::kCorruption);
+  EntryChunkReader unchecked(*log, 0, 300, 100,
+                             EntryChunkReader::LeafCheck::kSkip);
+  Result<bool> first = unchecked.Next(&chunk);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(chunk.entry(50), std::string_view("\0", 1));
+  EXPECT_EQ(chunk.entry(49), "e49");
+  ASSERT_TRUE(unchecked.Next(&chunk).ok());
+  EXPECT_EQ(chunk.first, 100u);
+  Result<bool> third = unchecked.Next(&chunk);
+  EXPECT_EQ(third.status().code(), StatusCode::kCorruption);
+  EXPECT_THAT(std::string(third.status().message()),
+              HasSubstr("entry 250 is missing"));
+}
+
 }  // namespace
 }  // namespace detente::ledger

@@ -1,10 +1,13 @@
 #include "detente/regime/log_fold.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <thread>
 #include <unordered_map>
 
+#include "detente/base/fingerprint.h"
+#include "detente/base/worker.h"
 #include "detente/crypto/ed25519.h"
 #include "detente/notification/notification.h"
 #include "detente/notification/record_view.h"
@@ -25,14 +28,27 @@ constexpr uint64_t kIndexMask = (uint64_t{1} << kRankShift) - 1;
 // come (up to a budget), and reads by index those it had to drop.
 class LogFold::Cursor {
  public:
-  Cursor(const Source& source, const LogFoldOptions& options)
+  Cursor(const Source& source, const LogFoldOptions& options, uint64_t seed,
+         const Applier& applier)
       : source_(source),
+        seed_(seed),
+        applier_(applier),
         budget_(options.reorder_bytes),
         chunk_entries_(options.chunk_entries),
         held_chunks_(std::max<size_t>(options.held_chunks, 1)) {}
 
-  ~Cursor() {
-    if (decoding_.joinable()) decoding_.join();
+  ~Cursor() { decoding_.Wait(); }
+
+  // The prefetch hint of the entry at `index` (Applier::HintFor, taken on
+  // the decoding thread), when it is in a chunk held; else none.
+  Applier::Hint HintAt(uint64_t index) const {
+    if (index < chunk_begin_ || index >= chunk_end_) return {};
+    for (const Held& h : chunks_) {
+      if (index >= h.chunk.end()) continue;
+      const size_t k = static_cast<size_t>(index - h.chunk.first);
+      return h.parsed[k] ? h.hints[k] : Applier::Hint{};
+    }
+    return {};
   }
 
   // Asks the processor to bring the entry at `index` (its record's view
@@ -80,6 +96,7 @@ class LogFold::Cursor {
       if (index < chunk_begin_) {
         // Read before its turn and dropped over budget: read it again.
         DETENTE_ASSIGN_OR_RETURN(held_, source_.in.log->Entry(index));
+        DETENTE_RETURN_IF_ERROR(SameAsAuthenticated(held_, index));
         return Parse(held_, index);
       }
       if (chunk_end_ >= source_.read) {
@@ -99,6 +116,7 @@ class LogFold::Cursor {
     ledger::EntryChunk chunk;
     std::vector<bool> taken;
     std::vector<notification::RecordView> records;
+    std::vector<Applier::Hint> hints;  // records[k]'s, when parsed[k]
     std::vector<char> parsed;
   };
   // The next chunk, read and decoded on the decoding thread.
@@ -120,6 +138,23 @@ class LogFold::Cursor {
     return r;
   }
 
+  // Whether a valid entry, read again, has the record pass 1 authenticated
+  // (the entry less its 64-byte signature, as ParseEntryView splits it:
+  // everything the fold reads): Corruption if not. The chunks of pass 2
+  // are not checked against the tree again; this is what ties them to it.
+  Status SameAsAuthenticated(std::string_view entry, uint64_t index) const {
+    const std::string_view record =
+        entry.substr(0, entry.size() - std::min<size_t>(entry.size(), 64));
+    if (Fingerprint(record, seed_) ==
+        source_.fingerprints[static_cast<size_t>(index)]) {
+      return Status::Ok();
+    }
+    return Status::Corruption(fmt::format(
+        "{}'s log entry {} changed during the pass: read again, it is not "
+        "the entry authenticated when the log was first read",
+        source_.in.party, index));
+  }
+
   // On the decoding thread: reads the next chunk into `a` (its buffers
   // reused) and parses its valid entries, so that the folding thread only
   // applies them. The views point into a.held.chunk.data, whose buffer
@@ -137,13 +172,20 @@ class LogFold::Cursor {
     const size_t n = c.size();
     a->held.taken.assign(n, false);
     a->held.records.resize(n);
+    a->held.hints.resize(n);
     a->held.parsed.assign(n, 0);
     for (size_t k = 0; k < n; ++k) {
       if (!source_.valid[static_cast<size_t>(c.first + k)]) continue;
+      if (Status same = SameAsAuthenticated(c.entry(k), c.first + k);
+          !same.ok()) {
+        a->status = same;
+        return;
+      }
       Result<notification::RecordView> r =
           notification::ParseEntryView(c.entry(k));
       if (!r.ok()) continue;  // Take parses it again for the error
       a->held.records[k] = *r;
+      a->held.hints[k] = applier_.HintFor(*r);
       a->held.parsed[k] = 1;
     }
   }
@@ -153,7 +195,7 @@ class LogFold::Cursor {
     ahead_.held = std::move(recycled);
     ahead_.status = Status::Ok();
     ahead_.more = false;
-    decoding_ = std::thread([this] { ReadAndDecode(&ahead_); });
+    decoding_.Run([this] { ReadAndDecode(&ahead_); });
   }
 
   Status NextChunk() {
@@ -176,11 +218,15 @@ class LogFold::Cursor {
     // (ledger::EntryChunkReader, on a thread of its own) while the one
     // after this is decoded (on another) and this one folded.
     if (!reader_) {
+      // Not checked against the tree again: each valid entry's record is
+      // compared with its fingerprint from pass 1 (ReadAndDecode), which
+      // costs a small part of hashing it again.
       reader_ = std::make_unique<ledger::EntryChunkReader>(
-          *source_.in.log, 0, source_.read, chunk_entries_);
+          *source_.in.log, 0, source_.read, chunk_entries_,
+          ledger::EntryChunkReader::LeafCheck::kSkip);
       StartDecoding(Held());
     }
-    decoding_.join();
+    decoding_.Wait();
     DETENTE_RETURN_IF_ERROR(ahead_.status);
     if (!ahead_.more || ahead_.held.chunk.first != chunk_end_) {
       return Status::Internal(fmt::format("{}'s log: no entry {} to read",
@@ -194,13 +240,17 @@ class LogFold::Cursor {
   }
 
   const Source& source_;
+  const uint64_t seed_;     // of source_.fingerprints
+  const Applier& applier_;  // for the records' hints (HintFor)
   const size_t budget_;
   const size_t chunk_entries_;
   const size_t held_chunks_;
   uint64_t chunk_begin_ = 0;  // entries [chunk_begin_, chunk_end_) are in
   uint64_t chunk_end_ = 0;    // chunks_
   std::unique_ptr<ledger::EntryChunkReader> reader_;  // from entry 0
-  std::thread decoding_;  // fills ahead_; joined before it is touched
+  // Fills ahead_, waited for before it is touched: one thread for the
+  // cursor's life, not one per chunk.
+  Worker decoding_;
   Ahead ahead_;
   std::deque<Held> chunks_;  // consecutive, oldest first
   std::unordered_map<uint64_t, std::string> pending_;
@@ -209,7 +259,10 @@ class LogFold::Cursor {
 };
 
 LogFold::LogFold(const treaty::Spec& spec, const LogFoldOptions& options)
-    : spec_(spec), options_(options), applier_(spec) {}
+    : spec_(spec),
+      options_(options),
+      applier_(spec),
+      seed_(RandomFingerprintSeed()) {}
 
 LogFold::~LogFold() = default;
 
@@ -230,7 +283,7 @@ Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
   }
   for (const std::string& code : codes) {
     for (const LogSource& s : sources) {
-      if (s.party == code) fold->sources_.push_back(Source{s, 0, {}});
+      if (s.party == code) fold->sources_.push_back(Source{s, 0, {}, {}});
     }
   }
   // Each log is read on a thread of its own (they are independent until
@@ -261,6 +314,7 @@ Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
           fmt::format("{}'s log has more than 2^56 entries", src.in.party));
     }
     src.valid.assign(static_cast<size_t>(src.read), false);
+    src.fingerprints.assign(static_cast<size_t>(src.read), 0);
     sl.offset = static_cast<size_t>(total);
     total += src.read;
   }
@@ -272,6 +326,8 @@ Result<std::unique_ptr<LogFold>> LogFold::Read(const treaty::Spec& spec,
         *src.in.log, spec, src.in.party, src.in.key, src.read, options.read,
         [&](const notification::RecordView& r, uint64_t index) -> Status {
           src.valid[static_cast<size_t>(index)] = true;
+          src.fingerprints[static_cast<size_t>(index)] =
+              Fingerprint(r.record, fold->seed_);
           out[sl.keys++] = {r.event_time.unix_seconds(),
                             sl.rank << kRankShift | index};
           if (!on_valid) return Status::Ok();
@@ -338,19 +394,35 @@ Result<State> LogFold::ReplayRecords(Instant until,
   std::vector<std::unique_ptr<Cursor>> cursors;
   cursors.reserve(sources_.size());
   for (const Source& s : sources_) {
-    cursors.push_back(std::make_unique<Cursor>(s, options_));
+    cursors.push_back(std::make_unique<Cursor>(s, options_, seed_, applier_));
   }
   State s = applier_.NewState();
   EntryRef ref;
-  // How many steps ahead an entry is prefetched (Cursor::Prefetch).
+  // How many steps ahead an entry is prefetched (Cursor::Prefetch); the
+  // item it names is prefetched by its hint (Applier::PrefetchIndex, then
+  // PrefetchItem), kept here from the one step to the other.
   constexpr size_t kPrefetchAhead = 8;
+  static_assert(Applier::kSlotAhead > Applier::kItemAhead);
+  std::array<Applier::Hint, Applier::kSlotAhead> hints{};
+  auto cursor_of = [&](const Key& k) -> Cursor& {
+    return *cursors[static_cast<size_t>(k.where >> kRankShift)];
+  };
   for (size_t step = 0; step < keys_.size(); ++step) {
     const Key& key = keys_[step];
     if (key.event_time > until.unix_seconds()) break;
+    if (step + Applier::kSlotAhead < keys_.size()) {
+      const Key& later = keys_[step + Applier::kSlotAhead];
+      Applier::Hint& h = hints[step % Applier::kSlotAhead];
+      h = cursor_of(later).HintAt(later.where & kIndexMask);
+      applier_.PrefetchIndex(h, s);
+    }
+    if (step + Applier::kItemAhead < keys_.size()) {
+      applier_.PrefetchItem(
+          hints[(step + Applier::kItemAhead) % Applier::kSlotAhead], s);
+    }
     if (step + kPrefetchAhead < keys_.size()) {
       const Key& later = keys_[step + kPrefetchAhead];
-      cursors[static_cast<size_t>(later.where >> kRankShift)]->Prefetch(
-          later.where & kIndexMask);
+      cursor_of(later).Prefetch(later.where & kIndexMask);
     }
     const size_t rank = static_cast<size_t>(key.where >> kRankShift);
     const uint64_t index = key.where & kIndexMask;

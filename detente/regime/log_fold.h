@@ -1,19 +1,24 @@
 // LogFold: the regime fold (fold.h) over parties' logs too large to hold
 // decoded in memory — ten million notifications and more.
 //
-// Two passes over each log, both sequential reads (LogStore::ScanEntries,
-// each entry checked against its leaf hash):
-//   1. Read(): every entry is parsed, authenticated, validated and its
+// Two passes over each log, both sequential reads:
+//   1. Read(): every entry is read and checked against its leaf hash
+//      (LogStore::ScanEntries), parsed, authenticated, validated and its
 //      sequence checked, exactly as ReadPartyLog does (log_reader.h;
 //      ScanPartyLogRecords, which reads records in place), and handed to
 //      an optional visitor (for rules that look at notifications
 //      one at a time, such as deadlines); only a 16-byte key per valid
 //      notification is kept — (event time, sender, log index) — and the
-//      keys are sorted into fold order.
+//      keys are sorted into fold order, and a 64-bit fingerprint of each
+//      valid entry's record (base/fingerprint.h, under a seed drawn at
+//      random per LogFold).
 //   2. Replay(): walks the keys in fold order, reading each entry again
 //      (ParseEntryView: checked, not decoded, on a decoding thread per log
 //      a chunk ahead, so that the folding thread only applies; it
-//      prefetches the entry a few steps ahead). Within one log,
+//      prefetches the entry a few steps ahead). The entries are not hashed
+//      again (SHA-256 was most of the reading's cost): each valid one's
+//      record must have its fingerprint from pass 1, or the pass fails
+//      with Corruption — the log changed under it. Within one log,
 //      fold order is log order except where a notification's event time is
 //      earlier than one sent before it, so each log is read ahead in chunks and
 //      an entry read before its turn waits in a buffer (at most
@@ -27,9 +32,9 @@
 // ReadPartyLog returns (tested in log_fold_test.cc).
 //
 // Memory: 16 bytes per entry read (pass 1; per valid notification after
-// it), one bit per entry, the last few chunks of entries read from each log
-// with their records' views (and the two read ahead), the reorder buffer
-// and the State.
+// it), 8 bytes (its fingerprint) and one bit per entry, the last few chunks of
+// entries read from each log with their records' views (and the two read
+// ahead), the reorder buffer and the State.
 //
 // Borrows the Spec and the LogStores, which must outlive it. Not
 // thread-safe; Read() and Replay() start threads of their own (reading,
@@ -136,6 +141,10 @@ class LogFold {
     LogSource in;
     uint64_t read = 0;        // entries read in pass 1
     std::vector<bool> valid;  // [log index]: applied by the fold
+    // [log index]: a valid entry's record's Fingerprint (under seed_) as
+    // pass 1 authenticated it; pass 2 reads it again unchecked against the
+    // tree and compares.
+    std::vector<uint64_t> fingerprints;
   };
   class Cursor;
 
@@ -146,6 +155,7 @@ class LogFold {
   Applier applier_;
   std::vector<Source> sources_;  // by rank (party code order)
   std::vector<Key> keys_;        // fold order
+  const uint64_t seed_;          // of the fingerprints, drawn per LogFold
   std::vector<Irregularity> reader_irregularities_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "detente/crypto/keys.h"
 #include "detente/ledger/checkpoint.h"
 #include "detente/ledger/log_store.h"
+#include "detente/ledger/merkle_hash.h"
 #include "detente/regime/log_reader.h"
 #include "detente/registry/counting.h"
 #include "detente/treaty/loader.h"
@@ -337,6 +339,110 @@ TEST_F(LogFoldTest, SameStepsAndStateAsTheInMemoryFold) {
   EXPECT_EQ(early->at, all.size() > 0
                            ? fold.notifications()[99].notification.event_time
                            : until);
+}
+
+// Pass 2 does not hash the entries again: it compares each with the
+// fingerprint pass 1 took when it authenticated it. An entry changed in
+// the file between the passes fails the pass, whether it is read from a
+// chunk or, dropped from the reorder buffer, read again by index.
+TEST_F(LogFoldTest, AnEntryChangedBetweenThePassesFailsThePass) {
+  crypto::SignerKey us = Key("us.test/log", 1);
+  auto log = WriteLog("US", us, RandomHistory("US", 400, 5));
+  const uint64_t victim = 200;
+  const std::string original = *log->Entry(victim);
+  auto set_entry = [&](const std::string& bytes) {
+    std::string hex;
+    for (char c : bytes) {
+      hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(log->path().c_str(), &db), SQLITE_OK);
+    const std::string sql = fmt::format(
+        "UPDATE entries SET data = x'{}' WHERE idx = {}", hex, victim);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  };
+  // One byte of the record changed (the signature's bytes are not read by
+  // the fold, and not compared).
+  std::string changed = original;
+  changed[changed.size() - 64 - 1] ^= 0x01;
+  const Instant until = *Instant::Parse("2030-01-01T00:00:00Z");
+  for (bool tiny : {false, true}) {
+    SCOPED_TRACE(tiny ? "tiny chunks, no reorder buffer" : "defaults");
+    set_entry(original);
+    LogFoldOptions options;
+    if (tiny) {
+      options.reorder_bytes = 1;
+      options.chunk_entries = 16;
+      options.held_chunks = 1;
+    }
+    auto lf = LogFold::Read(NewStart(), {{"US", log.get(), us.verifier(), 0}},
+                            options);
+    ASSERT_TRUE(lf.ok()) << lf.status();
+    // Unchanged: the pass goes through.
+    ASSERT_TRUE((*lf)->Replay(until, {}).ok());
+    set_entry(changed);
+    Result<State> end = (*lf)->Replay(until, {});
+    EXPECT_EQ(end.status().code(), StatusCode::kCorruption) << end.status();
+    EXPECT_THAT(
+        std::string(end.status().message()),
+        ::testing::AnyOf(HasSubstr("changed during the pass"),
+                         HasSubstr("does not hash to the stored leaf")));
+    EXPECT_THAT(std::string(end.status().message()),
+                HasSubstr(std::to_string(victim)));
+  }
+}
+
+// Authentication by the signed checkpoint binds the entries to its root,
+// not to the stored leaf hashes: an entry replaced together with its
+// stored leaf hash (here, by a notification the party never signed) is
+// refused, though every entry matches its stored leaf.
+TEST_F(LogFoldTest, CheckpointAuthenticationRefusesAnEntryForgedWithItsLeaf) {
+  crypto::SignerKey us = Key("us.test/log", 1);
+  std::vector<Notification> notes = RandomHistory("US", 50, 3);
+  auto log = WriteLog("US", us, notes);
+  std::vector<std::string> entries;
+  for (uint64_t i = 0; i < log->size(); ++i) entries.push_back(*log->Entry(i));
+  // Entry 5, as the party's, signed by someone else.
+  entries[5] = notification::Sign(notes[5], Key("us.test/log", 99)).Entry();
+  std::string data_hex, row_hex;
+  for (char c : entries[5]) {
+    data_hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  }
+  for (const std::string& e : entries) {
+    for (uint8_t b : ledger::HashLeaf(e)) row_hex += fmt::format("{:02x}", b);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(log->path().c_str(), &db), SQLITE_OK);
+  const std::string sql = fmt::format(
+      "UPDATE entries SET data = x'{}' WHERE idx = 5; "
+      "UPDATE tile_rows SET hashes = x'{}' WHERE id = 0",
+      data_hex, row_hex);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  const std::string path = log->path();
+  log.reset();  // reopened: nothing of the old rows cached
+  log = std::move(ledger::LogStore::Open(path)).value();
+  ASSERT_TRUE(log->Entry(5).ok());  // matches its stored leaf
+  ReadOptions by_checkpoint;
+  by_checkpoint.authentication = EntryAuthentication::kSignedCheckpoint;
+  Result<PartyLog> read =
+      ReadPartyLog(*log, NewStart(), "US", us.verifier(), 0, by_checkpoint);
+  EXPECT_EQ(read.status().code(), StatusCode::kCorruption) << read.status();
+  auto lf = LogFold::Read(NewStart(), {{"US", log.get(), us.verifier(), 0}},
+                          {by_checkpoint});
+  EXPECT_EQ(lf.status().code(), StatusCode::kCorruption);
+  // Checking every signature finds the forged one instead.
+  Result<PartyLog> signatures =
+      ReadPartyLog(*log, NewStart(), "US", us.verifier());
+  ASSERT_TRUE(signatures.ok()) << signatures.status();
+  // (and the gap it leaves in the sequence).
+  ASSERT_FALSE(signatures->irregularities.empty());
+  EXPECT_EQ(signatures->irregularities[0].rule, "bad-signature");
+  EXPECT_EQ(signatures->irregularities[0].entries[0].index, 5u);
 }
 
 TEST_F(LogFoldTest, CheckpointAuthenticationIsExplicitAndSaysWhatItSkips) {
