@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/page_cache.h"
 #include "bench/ratio_reporter.h"
 #include "detente/crypto/ed25519.h"
 #include "detente/crypto/keys.h"
@@ -498,20 +499,6 @@ struct BigLog {
   Hash root{};  // from the signed checkpoint, checked with the log's key
   double file_bytes = 0;
 };
-
-// Reads the whole file once, so that the benchmarks measure a server whose
-// file is in the operating system's page cache (as an 875 MB file is on the
-// development machine) rather than the first disk read of each page. Page
-// cache is not the process's memory: it does not count in peak_rss_MiB.
-Status ReadFileOnce(const fs::path& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::IOError(path.string());
-  std::vector<char> buf(size_t{1} << 20);
-  while (std::fread(buf.data(), 1, buf.size(), f) == buf.size()) {
-  }
-  std::fclose(f);
-  return Status::Ok();
-}
 
 // Reads every stored row above the leaves once, top down: the row cache
 // then holds what a long-running server's converges to (as much of the

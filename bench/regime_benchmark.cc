@@ -39,6 +39,7 @@
 #include <random>
 #include <thread>
 
+#include "bench/page_cache.h"
 #include "bench/ratio_reporter.h"
 #include "detente/compliance/checker.h"
 #include "detente/crypto/encoding.h"
@@ -686,6 +687,15 @@ void BM_CompliancePass(benchmark::State& state) {
     Fail(state, s);
     return;
   }
+  // The logs read once, untimed: the pass is measured on files in the page
+  // cache (4.6 GB; the machine has room for them), not on whatever share
+  // of them the runs before it left there.
+  for (const PartyInfo& p : kParties) {
+    if (Status s = ReadFileOnce(LogPath(p)); !s.ok()) {
+      Fail(state, s);
+      return;
+    }
+  }
   ChildReport report;
   for (auto _ : state) {
     int fds[2];
@@ -966,7 +976,7 @@ void BM_Fold(benchmark::State& state) {
         const uint32_t k = m.order[j];
         ref.party = kParties[m.party[k]].code;
         ref.index = m.log_index[k];
-        applier.Apply(views[j % kAhead], ref, s);
+        applier.Apply(views[j % kAhead], ref, s, hints[j % kAhead]);
         for (size_t l = 0; l < limits; ++l) sum += *s.Aggregate(l, 0);
       }
       // Record i - kNear is applied kItemAhead iterations from now.

@@ -161,6 +161,8 @@ const Applier::TypeEntry* Applier::FindType(std::string_view code) const {
 Applier::Hint Applier::HintFor(const notification::RecordView& r) const {
   Hint h;
   const TypeEntry* entry = FindType(r.type);
+  h.resolved = true;
+  h.type = entry;
   if (entry == nullptr || !IsItemStep(entry->effect) ||
       entry->effect == Effect::kTypeNew) {
     return h;
@@ -334,7 +336,12 @@ bool Applier::IsItemStep(Effect e) {
 
 void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
                     State& s) const {
-  const TypeEntry* entry = FindType(r.type);
+  Apply(r, ref, s, Hint{});
+}
+
+void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
+                    State& s, const Hint& hint) const {
+  const TypeEntry* entry = hint.resolved ? hint.type : FindType(r.type);
   const Effect e = entry != nullptr ? entry->effect : EffectOf(r.type);
   if (IsItemStep(e)) {
     s.at = r.event_time;

@@ -150,6 +150,9 @@ Effect EffectOf(std::string_view type);
 // spec's notification types once. Borrows the Spec; const methods are
 // thread-safe.
 class Applier {
+ private:
+  struct TypeEntry;  // below
+
  public:
   explicit Applier(const treaty::Spec& spec);
 
@@ -176,14 +179,23 @@ class Applier {
   // effect on any state or on what Apply does. HintFor(r) names the item
   // applying r will look up; PrefetchIndex(hint, s) about kSlotAhead steps
   // before Apply(r), PrefetchItem(hint, s) about kItemAhead steps before.
+  // A hint also carries the record's type as resolved in the catalogue,
+  // so that Apply(r, ref, s, hint) need not look it up again: the lookup
+  // then runs where HintFor does (LogFold: on the decoding thread).
   struct Hint {
     uint64_t item_hash = 0;  // ItemSet::HashId of the item, when `item`
     bool item = false;
+    bool resolved = false;            // set by HintFor
+    const TypeEntry* type = nullptr;  // when resolved: nullptr if unknown
   };
   static constexpr size_t kSlotAhead = 16;
   static constexpr size_t kItemAhead = 8;
   // Pure (the record and the catalogue): may run on any thread.
   Hint HintFor(const notification::RecordView& r) const;
+  // Apply(r, ref, s), with r's hint. REQUIRES: hint is HintFor(r) (or a
+  // default Hint: then the type is looked up as Apply does).
+  void Apply(const notification::RecordView& r, const EntryRef& ref, State& s,
+             const Hint& hint) const;
   void PrefetchIndex(const Hint& h, const State& s) const {
     if (h.item) s.items.PrefetchSlot(h.item_hash);
   }

@@ -39,6 +39,23 @@ class LogFold::Cursor {
 
   ~Cursor() { decoding_.Wait(); }
 
+  // Asks for what the cursor itself reads of the entry at `index` (its
+  // hint, view and bounds, written by the decoding thread on another
+  // core) to be brought into cache, when it is in a chunk held: well before
+  // HintAt and Prefetch read them.
+  void PrefetchMeta(uint64_t index) const {
+    if (index < chunk_begin_ || index >= chunk_end_) return;
+    for (const Held& h : chunks_) {
+      if (index >= h.chunk.end()) continue;
+      const size_t k = static_cast<size_t>(index - h.chunk.first);
+      __builtin_prefetch(&h.hints[k]);
+      __builtin_prefetch(&h.parsed[k]);
+      __builtin_prefetch(&h.chunk.bounds[k]);
+      __builtin_prefetch(&h.records[k]);
+      return;
+    }
+  }
+
   // The prefetch hint of the entry at `index` (Applier::HintFor, taken on
   // the decoding thread), when it is in a chunk held; else none.
   Applier::Hint HintAt(uint64_t index) const {
@@ -72,8 +89,10 @@ class LogFold::Cursor {
   }
 
   // The entry at `index`, read in place and checked as a record
-  // (ParseEntryView); the view is valid until the next call.
-  Result<notification::RecordView> Take(uint64_t index) {
+  // (ParseEntryView); the view is valid until the next call. *hint is its
+  // Applier::Hint when the decoding thread made one, else a default Hint.
+  Result<notification::RecordView> Take(uint64_t index, Applier::Hint* hint) {
+    *hint = Applier::Hint{};
     for (;;) {
       if (index >= chunk_begin_ && index < chunk_end_) {
         for (Held& h : chunks_) {
@@ -82,7 +101,10 @@ class LogFold::Cursor {
             h.taken[k] = true;
             // Decoded on the decoding thread; one that failed there is
             // parsed again here for its error.
-            if (h.parsed[k]) return h.records[k];
+            if (h.parsed[k]) {
+              *hint = h.hints[k];
+              return h.records[k];
+            }
             return Parse(h.chunk.entry(k), index);
           }
         }
@@ -407,9 +429,15 @@ Result<State> LogFold::ReplayRecords(Instant until,
   auto cursor_of = [&](const Key& k) -> Cursor& {
     return *cursors[static_cast<size_t>(k.where >> kRankShift)];
   };
+  // The cursor's own data for an entry is asked for this many steps ahead.
+  constexpr size_t kMetaAhead = 2 * Applier::kSlotAhead;
   for (size_t step = 0; step < keys_.size(); ++step) {
     const Key& key = keys_[step];
     if (key.event_time > until.unix_seconds()) break;
+    if (step + kMetaAhead < keys_.size()) {
+      const Key& later = keys_[step + kMetaAhead];
+      cursor_of(later).PrefetchMeta(later.where & kIndexMask);
+    }
     if (step + Applier::kSlotAhead < keys_.size()) {
       const Key& later = keys_[step + Applier::kSlotAhead];
       Applier::Hint& h = hints[step % Applier::kSlotAhead];
@@ -427,11 +455,12 @@ Result<State> LogFold::ReplayRecords(Instant until,
     const size_t rank = static_cast<size_t>(key.where >> kRankShift);
     const uint64_t index = key.where & kIndexMask;
     const Source& src = sources_[rank];
+    Applier::Hint hint;
     DETENTE_ASSIGN_OR_RETURN(notification::RecordView r,
-                             cursors[rank]->Take(index));
+                             cursors[rank]->Take(index, &hint));
     if (ref.party != src.in.party) ref.party = src.in.party;
     ref.index = index;
-    applier_.Apply(r, ref, s);
+    applier_.Apply(r, ref, s, hint);
     if (visit && !visit(s, r, ref)) return s;
   }
   s.at = until;
