@@ -341,6 +341,53 @@ TEST_F(LogFoldTest, SameStepsAndStateAsTheInMemoryFold) {
                            : until);
 }
 
+// Apply with a record's hint (the type resolved where HintFor ran: the
+// decoding thread) is Apply without one, step by step; an item step's hint
+// names its item.
+TEST(ApplierHintTest, ApplyWithTheHintIsApplyWithout) {
+  const Applier applier(NewStart());
+  State plain = applier.NewState(), hinted = applier.NewState();
+  crypto::SignerKey us = Key("us.test/log", 1);
+  size_t items_named = 0;
+  uint64_t index = 0;
+  for (const Notification& n : RandomHistory("US", 600, 21)) {
+    const std::string entry = notification::Sign(n, us).Entry();
+    Result<notification::RecordView> r = notification::ParseEntryView(entry);
+    ASSERT_TRUE(r.ok()) << r.status();
+    const Applier::Hint hint = applier.HintFor(*r);
+    EXPECT_TRUE(hint.resolved);
+    if (hint.item) {
+      ++items_named;
+      EXPECT_EQ(hint.item_hash, registry::ItemSet::HashId(
+                                    notification::StrField(r->body, "item")));
+    }
+    const EntryRef ref{"US", index++};
+    applier.Apply(*r, ref, plain);
+    applier.Apply(*r, ref, hinted, hint);
+    ASSERT_EQ(hinted.applied, plain.applied);
+    ASSERT_EQ(hinted.irregularities.size(), plain.irregularities.size());
+    ASSERT_EQ(hinted.items.size(), plain.items.size());
+    const int us_index = plain.tally.PartyIndex("US");
+    ASSERT_GE(us_index, 0);
+    for (size_t l = 0; l < NewStart().limits.size(); ++l) {
+      const size_t p = static_cast<size_t>(us_index);
+      ASSERT_EQ(*hinted.Aggregate(l, p), *plain.Aggregate(l, p));
+    }
+  }
+  EXPECT_GT(items_named, 100u);
+  EXPECT_GT(
+      *plain.Aggregate(0, static_cast<size_t>(plain.tally.PartyIndex("US"))),
+      0);
+  EXPECT_GT(plain.irregularities.size(), 5u);  // illegal steps happen
+  for (const auto& [id, item] : plain.items.items()) {
+    const registry::Item* h = hinted.items.FindItem(id);
+    ASSERT_NE(h, nullptr) << id;
+    EXPECT_EQ(h->status, item.status);
+    EXPECT_EQ(h->warheads, item.warheads);
+    EXPECT_EQ(h->facility, item.facility);
+  }
+}
+
 // Pass 2 does not hash the entries again: it compares each with the
 // fingerprint pass 1 took when it authenticated it. An entry changed in
 // the file between the passes fails the pass, whether it is read from a
