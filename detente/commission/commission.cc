@@ -123,14 +123,26 @@ Status Commission::Apply(const Notification& n) {
 
 bool ApplyChannelRecord(const treaty::Spec& spec,
                         const treaty::NotificationType* type, MessageKind kind,
-                        const notification::RecordView& r, State& state) {
+                        const notification::RecordView& r, State& state,
+                        bool validated) {
   if (kind != MessageKind::kNote && kind != MessageKind::kDemarche) {
     return false;
   }
-  if (!notification::QuickValidate(spec, type, r)) return false;
-  // Step's kNote/kDemarche case on the fields read in place; a step it
-  // would refuse is left to it.
-  const std::string_view to = notification::StrField(r.body, "to");
+  if (!validated && !notification::QuickValidate(spec, type, r)) return false;
+  // Step's kNote/kDemarche case on the fields read in place (one walk of
+  // the body); a step it would refuse is left to it.
+  std::string_view to, level, subject;
+  r.body.ForEach([&](std::string_view key, const notification::FieldView& v) {
+    if (!v.is_str()) return true;
+    if (key == "to") {
+      to = v.str;
+    } else if (key == "level") {
+      level = v.str;
+    } else if (key == "subject") {
+      subject = v.str;
+    }
+    return true;
+  });
   if (to == r.sender) return false;
   if (!to.empty() && state.Severed(r.sender, to)) return false;
   // Built in place: no temporary to move into the vector.
@@ -138,8 +150,8 @@ bool ApplyChannelRecord(const treaty::Spec& spec,
   m.kind = kind;
   m.from = r.sender;
   m.to = to;
-  m.level = notification::StrField(r.body, "level");
-  m.subject = notification::StrField(r.body, "subject");
+  m.level = level;
+  m.subject = subject;
   m.source.party = r.sender;
   m.source.sequence = r.sequence;
   m.source.type = r.type;

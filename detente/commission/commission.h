@@ -235,10 +235,13 @@ class Commission {
 // counts it applied and returns true. Otherwise changes nothing and returns
 // false: the caller decodes it and calls Commission::Apply, which gives the
 // verdict (and the refusal's message). REQUIRES: `kind` == KindOf(r.type)
-// and `type` == spec.FindNotification(r.type).
+// and `type` == spec.FindNotification(r.type). `validated`: the caller has
+// found QuickValidate(spec, type, r) true (elsewhere, e.g. on another
+// thread), and it is not run again.
 bool ApplyChannelRecord(const treaty::Spec& spec,
                         const treaty::NotificationType* type, MessageKind kind,
-                        const notification::RecordView& r, State& state);
+                        const notification::RecordView& r, State& state,
+                        bool validated = false);
 
 // The fold: sorts `notifications` by (event time, sender, sequence), applies
 // every one with event time <= `at`, and returns the State. Refusals are in

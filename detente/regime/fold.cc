@@ -163,6 +163,10 @@ Applier::Hint Applier::HintFor(const notification::RecordView& r) const {
   const TypeEntry* entry = FindType(r.type);
   h.resolved = true;
   h.type = entry;
+  if (entry != nullptr && entry->channel != commission::MessageKind::kNone) {
+    h.channel_valid = notification::QuickValidate(spec_, entry->type, r);
+    return h;
+  }
   if (entry == nullptr || !IsItemStep(entry->effect) ||
       entry->effect == Effect::kTypeNew) {
     return h;
@@ -353,8 +357,9 @@ void Applier::Apply(const notification::RecordView& r, const EntryRef& ref,
     ++s.applied;
   } else if (entry != nullptr &&
              entry->channel != commission::MessageKind::kNone &&
-             commission::ApplyChannelRecord(spec_, entry->type, entry->channel,
-                                            r, s.commission)) {
+             commission::ApplyChannelRecord(
+                 spec_, entry->type, entry->channel, r, s.commission,
+                 hint.resolved && hint.channel_valid)) {
     // A note or demarche the channel takes, read in place (as the path
     // below would apply it: no message_index entry, no irregularity).
     s.at = r.event_time;

@@ -187,6 +187,9 @@ class Applier {
     bool item = false;
     bool resolved = false;            // set by HintFor
     const TypeEntry* type = nullptr;  // when resolved: nullptr if unknown
+    // A note or demarche that notification::QuickValidate accepts (checked
+    // where HintFor ran, not again by Apply).
+    bool channel_valid = false;
   };
   static constexpr size_t kSlotAhead = 16;
   static constexpr size_t kItemAhead = 8;

@@ -81,9 +81,12 @@ class LogFold::Cursor {
       for (size_t b = 0; b < sizeof(notification::RecordView); b += 64) {
         __builtin_prefetch(view + b);
       }
+      // The whole record (the body, which an item step walks, comes first
+      // and runs over several lines), up to 512 bytes.
       const char* entry = h.chunk.data.data() + h.chunk.bounds[k];
-      __builtin_prefetch(entry);
-      __builtin_prefetch(entry + 64);
+      const size_t size =
+          std::min<size_t>(h.chunk.bounds[k + 1] - h.chunk.bounds[k], 512);
+      for (size_t b = 0; b < size; b += 64) __builtin_prefetch(entry + b);
       return;
     }
   }
