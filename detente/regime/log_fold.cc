@@ -168,8 +168,9 @@ class LogFold::Cursor {
   // everything the fold reads): Corruption if not. The chunks of pass 2
   // are not checked against the tree again; this is what ties them to it.
   Status SameAsAuthenticated(std::string_view entry, uint64_t index) const {
-    const std::string_view record =
-        entry.substr(0, entry.size() - std::min<size_t>(entry.size(), 64));
+    const std::string_view record = entry.substr(
+        0,
+        entry.size() - std::min(entry.size(), crypto::kEd25519SignatureSize));
     if (Fingerprint(record, seed_) ==
         source_.fingerprints[static_cast<size_t>(index)]) {
       return Status::Ok();
