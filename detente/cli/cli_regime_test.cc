@@ -5,13 +5,16 @@
 // byte of its evidence changes. Plus the refusals of `detente notify`.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "detente/cli/cli_testing.h"
@@ -181,6 +184,40 @@ TEST_F(CliRegimeTest, InjectedBreachLateAndGapAreFoundAndProvenOffline) {
       EXPECT_GE(std::string(x["time"]), std::string("2018-04-01")) << x.dump();
     }
   }
+
+  // Authenticated by the signed checkpoints instead (every entry is under
+  // one, none is badly signed): the same findings, the same ids.
+  RunResult by_checkpoint = Run(
+      "findings --dir syn --until 2018-06-01 --json --authenticate checkpoint",
+      false);
+  ASSERT_EQ(by_checkpoint.code, 0) << by_checkpoint.out;
+  std::set<std::string> want, got;
+  for (const auto& x : j["findings"]) want.insert(x["id"]);
+  const nlohmann::json cj = nlohmann::json::parse(by_checkpoint.out);
+  for (const auto& x : cj["findings"]) got.insert(x["id"]);
+  EXPECT_EQ(got, want);
+  EXPECT_FALSE(want.empty());
+  RunResult wrong =
+      Run("findings --dir syn --until 2018-06-01 --authenticate nobody");
+  EXPECT_EQ(wrong.code, 2) << wrong.out;
+  EXPECT_THAT(wrong.out, HasSubstr("--authenticate: 'nobody'"));
+
+  // A copy whose RU log has no signed checkpoint: each signature still
+  // authenticates its entries; the checkpoint cannot.
+  std::filesystem::copy(*dir_ / "syn", *dir_ / "nocp",
+                        std::filesystem::copy_options::recursive);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((*dir_ / "nocp" / "RU.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "DELETE FROM checkpoints", nullptr, nullptr, nullptr),
+      SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  EXPECT_EQ(Run("findings --dir nocp --until 2018-06-01").code, 0);
+  RunResult none =
+      Run("findings --dir nocp --until 2018-06-01 --authenticate checkpoint");
+  EXPECT_NE(none.code, 0) << none.out;
+  EXPECT_THAT(none.out, HasSubstr("no signed checkpoint"));
 }
 
 // The history stops on 1 March 2018. On 5 October, after the deadline of

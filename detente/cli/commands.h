@@ -169,6 +169,12 @@ struct FindingsOptions {
   std::string until;         // default: now
   std::string out_dir;       // write each finding as <id>.json here
   std::string cadence_from;  // check the sessions' yearly minimum from here
+  // How entries are authenticated (compliance::CheckOptions::
+  // authentication): "signatures" (each entry's own, the default) or
+  // "checkpoint" (the latest signed checkpoint's root, recomputed from
+  // the entries; for very large logs whose entries were checked at
+  // receipt).
+  std::string authenticate = "signatures";
 };
 int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
                 Streams io);

@@ -644,6 +644,14 @@ int main(int argc, char** argv) {
                        "(default: every year)");
   findings->add_option("--out", findings_opts.out_dir,
                        "Write each finding with its evidence as <id>.json");
+  findings
+      ->add_option("--authenticate", findings_opts.authenticate,
+                   "How entries are authenticated: 'signatures' (each "
+                   "entry's own signature) or 'checkpoint' (the latest "
+                   "signed checkpoint's root, recomputed from the entries: "
+                   "for very large logs whose entries were checked at "
+                   "receipt; no bad-signature finding under it)")
+      ->default_val("signatures");
   AddFormatFlags(findings, &common, false);
   findings->callback(
       [&] { rc = detente::cli::RunFindings(common, findings_opts, io); });

@@ -158,7 +158,22 @@ int RunFindings(const CommonOptions& common, const FindingsOptions& opts,
     }
     check.cadence_from = *from;
   }
-  Result<OpenRegime> regime = OpenRegimeDir(*spec, opts.regime.dir);
+  if (opts.authenticate == "checkpoint") {
+    check.authentication = regime::EntryAuthentication::kSignedCheckpoint;
+  } else if (opts.authenticate != "signatures") {
+    return Fail(io,
+                Status::InvalidArgument(fmt::format(
+                    "--authenticate: '{}' is neither 'signatures' (each "
+                    "entry's signature) nor 'checkpoint' (the latest signed "
+                    "checkpoint's root)",
+                    opts.authenticate)),
+                kExitUsage);
+  }
+  // The pass reads every entry (a missing one fails it as Corruption), so
+  // the logs are opened without counting their entries first.
+  ledger::LogStoreOptions open;
+  open.count_entries_on_open = false;
+  Result<OpenRegime> regime = OpenRegimeDir(*spec, opts.regime.dir, open);
   if (!regime.ok()) return Fail(io, regime.status());
   Result<compliance::ComplianceResult> result =
       compliance::Check(*spec, regime->inputs, check);

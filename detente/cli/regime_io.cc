@@ -29,7 +29,8 @@ std::string PartyFile(const std::string& dir, const std::string& code,
 }
 
 Result<OpenRegime> OpenRegimeDir(const treaty::Spec& spec,
-                                 const std::string& dir) {
+                                 const std::string& dir,
+                                 const ledger::LogStoreOptions& options) {
   if (dir.empty()) {
     return Status::InvalidArgument("--dir is required: the parties' logs");
   }
@@ -40,7 +41,7 @@ Result<OpenRegime> OpenRegimeDir(const treaty::Spec& spec,
     const std::string vkey_file =
         db.substr(0, db.size() - std::string(".db").size()) + ".key.vkey";
     DETENTE_ASSIGN_OR_RETURN(std::unique_ptr<ledger::LogStore> log,
-                             ledger::LogStore::Open(db));
+                             ledger::LogStore::Open(db, options));
     DETENTE_ASSIGN_OR_RETURN(std::string vtext, ReadFile(vkey_file));
     while (!vtext.empty() && (vtext.back() == '\n' || vtext.back() == '\r')) {
       vtext.pop_back();

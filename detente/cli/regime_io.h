@@ -30,9 +30,10 @@ struct OpenRegime {
 };
 
 // Opens <dir>/<CODE>.db (or <code>.db) with <CODE>.key.vkey for every party
-// of `spec` that has one. NotFound when none has.
+// of `spec` that has one, with `options`. NotFound when none has.
 Result<OpenRegime> OpenRegimeDir(const treaty::Spec& spec,
-                                 const std::string& dir);
+                                 const std::string& dir,
+                                 const ledger::LogStoreOptions& options = {});
 
 // The path of party `code`'s file with `suffix` in `dir` (".db", ".key"):
 // upper-case as synth writes it, else lower-case when only that exists.
